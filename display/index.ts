@@ -1,0 +1,2 @@
+export type { Comm, DisplayChannel, MimeBundle, MimeMetadata } from "./channel.js";
+export { displayChannel, setDisplayChannel } from "./channel.js";

@@ -1,0 +1,9 @@
+export {
+  AutogradError,
+  DeviceError,
+  DTypeError,
+  IndexError,
+  LecternError,
+  ShapeError,
+  ValueError,
+} from "./errors.js";
