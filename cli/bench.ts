@@ -1,17 +1,60 @@
-import { type Command, NotAvailableError } from "./command.js";
+import { cpus } from "node:os";
+import { runBench } from "../bench/main.js";
+import { type Command, UsageError } from "./command.js";
+import { WORKLOADS } from "../bench/workloads.js";
+
+const ALL_PEERS = ["torch", "tfjs-wasm", "tfjs-cpu", "webgpu"];
 
 export const bench: Command = {
   name: "bench",
   summary: "run the benchmarks against PyTorch and tfjs and print ratios",
-  usage: `Usage: lectern bench [WORKLOAD...] [--json FILE]
+  usage: `Usage: lectern bench [WORKLOAD...] [--json FILE] [--quick] [--peers LIST] [--threads LIST]
 
 Runs each workload with lectern and with its peers in the same job and prints
-times and ratios (lectern / peer).
+times (median ms, min–max) and ratios lectern / peer (below 1: lectern is faster).
+
+Workloads: ${WORKLOADS.map((w) => w.name).join(", ")}
 
 Options:
-  --json FILE  also write the results as JSON
-  -h, --help   show this help`,
-  async run() {
-    throw new NotAvailableError("bench", "the benchmark issue has not landed");
+  --json FILE     also write the results as JSON (default bench/results/latest.json)
+  --quick         fewer, shorter samples
+  --peers LIST    comma-separated subset of ${ALL_PEERS.join(",")} (default: torch,tfjs-wasm,tfjs-cpu)
+  --threads LIST  thread counts for lectern and PyTorch rows (default: 1,<cores>)
+  -h, --help      show this help`,
+  async run(args) {
+    const workloads: string[] = [];
+    let json = "bench/results/latest.json";
+    let quick = false;
+    let peers = ["torch", "tfjs-wasm", "tfjs-cpu"];
+    let threads = [...new Set([1, cpus().length])];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      const value = () => {
+        const v = args[++i];
+        if (v === undefined) throw new UsageError(`${a} needs a value`);
+        return v;
+      };
+      if (a === "--json") json = value();
+      else if (a === "--quick") quick = true;
+      else if (a === "--peers") {
+        peers = value().split(",");
+        const bad = peers.filter((p) => !ALL_PEERS.includes(p));
+        if (bad.length)
+          throw new UsageError(
+            `unknown peer(s) ${bad.join(", ")}; choose from ${ALL_PEERS.join(", ")}`,
+          );
+      } else if (a === "--threads") {
+        threads = value().split(",").map(Number);
+        if (threads.some((t) => !Number.isInteger(t) || t < 1))
+          throw new UsageError("--threads takes positive integers, e.g. --threads 1,2");
+      } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
+      else if (!WORKLOADS.some((w) => w.name === a))
+        throw new UsageError(
+          `unknown workload "${a}"; choose from ${WORKLOADS.map((w) => w.name).join(", ")}`,
+        );
+      else workloads.push(a);
+    }
+    await runBench({ workloads, json, quick, peers, threads });
+    return 0;
   },
 };
