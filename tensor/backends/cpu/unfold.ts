@@ -1,0 +1,158 @@
+// im2col / col2im: the sliding-window gather that conv, unfold and fold are
+// built on. Every kernel here works on three spatial dims; 1-d and 2-d ops
+// pass size-1 leading dims, which costs nothing and keeps one code path.
+
+/** A size or step along the three spatial dims (depth, height, width). */
+export type Size3 = [number, number, number];
+
+/**
+ * Where a sliding window visits an input: kernel extent, stride, zero padding
+ * in front of each dim, dilation, and the resulting output grid. Padding
+ * after a dim is implicit in `outSize` (PyTorch's "same" can pad one more at
+ * the end than at the start).
+ */
+export interface SlidingWindow {
+  inSize: Size3;
+  outSize: Size3;
+  kernel: Size3;
+  stride: Size3;
+  padding: Size3;
+  dilation: Size3;
+}
+
+/** Number of positions in a Size3 grid. */
+export function volume(size: Size3): number {
+  return size[0] * size[1] * size[2];
+}
+
+/**
+ * Gathers every window of `channels` planes of `x` (starting at `xOffset`)
+ * into the columns of `cols`, laid out `[channels * kD * kH * kW, oD * oH * oW]`
+ * exactly as PyTorch's `F.unfold` orders them: channel-major, then kernel
+ * position row-major; one column per output position. Padding reads as 0.
+ */
+export function im2col(
+  x: Float32Array,
+  xOffset: number,
+  channels: number,
+  win: SlidingWindow,
+  cols: Float32Array,
+): void {
+  const [D, H, W] = win.inSize;
+  const [oD, oH, oW] = win.outSize;
+  const [kD, kH, kW] = win.kernel;
+  const [sD, sH, sW] = win.stride;
+  const [pD, pH, pW] = win.padding;
+  const [dD, dH, dW] = win.dilation;
+  let out = 0;
+  for (let c = 0; c < channels; c++) {
+    const plane = xOffset + c * D * H * W;
+    for (let kd = 0; kd < kD; kd++) {
+      for (let kh = 0; kh < kH; kh++) {
+        for (let kw = 0; kw < kW; kw++) {
+          for (let od = 0; od < oD; od++) {
+            const id = od * sD - pD + kd * dD;
+            for (let oh = 0; oh < oH; oh++) {
+              const ih = oh * sH - pH + kh * dH;
+              if (id < 0 || id >= D || ih < 0 || ih >= H) {
+                cols.fill(0, out, out + oW);
+                out += oW;
+                continue;
+              }
+              const row = plane + (id * H + ih) * W;
+              for (let ow = 0; ow < oW; ow++) {
+                const iw = ow * sW - pW + kw * dW;
+                cols[out++] = iw >= 0 && iw < W ? x[row + iw] : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The transpose of {@link im2col}: adds every column entry back onto the
+ * input position it was read from (`gx += col2im(cols)`), dropping padding.
+ * Overlapping windows sum, which is what both `F.fold` and the gradient of
+ * `F.unfold` need.
+ */
+export function col2im(
+  cols: Float32Array,
+  channels: number,
+  win: SlidingWindow,
+  gx: Float32Array,
+  gxOffset: number,
+): void {
+  const [D, H, W] = win.inSize;
+  const [oD, oH, oW] = win.outSize;
+  const [kD, kH, kW] = win.kernel;
+  const [sD, sH, sW] = win.stride;
+  const [pD, pH, pW] = win.padding;
+  const [dD, dH, dW] = win.dilation;
+  let at = 0;
+  for (let c = 0; c < channels; c++) {
+    const plane = gxOffset + c * D * H * W;
+    for (let kd = 0; kd < kD; kd++) {
+      for (let kh = 0; kh < kH; kh++) {
+        for (let kw = 0; kw < kW; kw++) {
+          for (let od = 0; od < oD; od++) {
+            const id = od * sD - pD + kd * dD;
+            for (let oh = 0; oh < oH; oh++) {
+              const ih = oh * sH - pH + kh * dH;
+              if (id < 0 || id >= D || ih < 0 || ih >= H) {
+                at += oW;
+                continue;
+              }
+              const row = plane + (id * H + ih) * W;
+              for (let ow = 0; ow < oW; ow++, at++) {
+                const iw = ow * sW - pW + kw * dW;
+                if (iw >= 0 && iw < W) gx[row + iw] += cols[at];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `F.unfold` on a contiguous `[batch, channels, ...inSize]` input: returns
+ * `[batch, channels * volume(kernel), volume(outSize)]`.
+ */
+export function unfoldForward(
+  x: Float32Array,
+  batch: number,
+  channels: number,
+  win: SlidingWindow,
+): Float32Array {
+  const inPlane = channels * volume(win.inSize);
+  const colSize = channels * volume(win.kernel) * volume(win.outSize);
+  const out = new Float32Array(batch * colSize);
+  for (let n = 0; n < batch; n++) {
+    im2col(x, n * inPlane, channels, win, out.subarray(n * colSize, (n + 1) * colSize));
+  }
+  return out;
+}
+
+/**
+ * `F.fold` (and the gradient of `F.unfold`): sums `[batch, channels *
+ * volume(kernel), volume(outSize)]` columns into a `[batch, channels,
+ * ...inSize]` image.
+ */
+export function foldForward(
+  cols: Float32Array,
+  batch: number,
+  channels: number,
+  win: SlidingWindow,
+): Float32Array {
+  const inPlane = channels * volume(win.inSize);
+  const colSize = channels * volume(win.kernel) * volume(win.outSize);
+  const out = new Float32Array(batch * inPlane);
+  for (let n = 0; n < batch; n++) {
+    col2im(cols.subarray(n * colSize, (n + 1) * colSize), channels, win, out, n * inPlane);
+  }
+  return out;
+}

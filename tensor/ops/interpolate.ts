@@ -1,0 +1,123 @@
+// Resizing: `interpolate` (PyTorch's F.interpolate) and `upsample`. The op
+// works out the output size and the per-axis source tables; the kernel
+// (backends/cpu/interpolate.ts) resamples one axis at a time.
+import { type AxisResample, linearTable, nearestTable } from "../backends/cpu/interpolate.js";
+import { ShapeError, ValueError } from "../errors.js";
+import { formatShape, type IntOrTuple, spatialArg } from "./unfold.js";
+
+/** `"area"` is adaptive average pooling to the output size, as in PyTorch. */
+export type InterpolateMode =
+  | "nearest"
+  | "nearest-exact"
+  | "linear"
+  | "bilinear"
+  | "trilinear"
+  | "area";
+
+export interface InterpolateOptions {
+  /** Output spatial size (one int for every dim, or one per dim). Give this or `scaleFactor`. */
+  size?: IntOrTuple;
+  /** Multiplier of each spatial dim; the output size is `floor(in * scaleFactor)`. */
+  scaleFactor?: number | number[];
+  /** Default `"nearest"`. */
+  mode?: InterpolateMode;
+  /** Linear modes only: align the centres of the corner pixels instead of the pixel areas. Default false. */
+  alignCorners?: boolean;
+  /**
+   * Sample with the ratio of the sizes rather than `1 / scaleFactor`
+   * (matters when `in * scaleFactor` is not an integer). Default false.
+   */
+  recomputeScaleFactor?: boolean;
+}
+
+const LINEAR_RANK: Partial<Record<InterpolateMode, number>> = {
+  linear: 1,
+  bilinear: 2,
+  trilinear: 3,
+};
+
+/** What `interpolate` does to an input: its planes, spatial sizes and the factor PyTorch samples with. */
+export interface InterpolateGeometry {
+  mode: InterpolateMode;
+  planes: number;
+  inSpatial: number[];
+  outSpatial: number[];
+  outShape: number[];
+  /** The user's scale factor per dim when the kernels must sample with it. */
+  scales: (number | undefined)[];
+  alignCorners: boolean;
+}
+
+/** Checks `interpolate`'s input and options and works out the output size. */
+export function interpolateGeometry(
+  xShape: readonly number[],
+  options: InterpolateOptions,
+): InterpolateGeometry {
+  const mode = options.mode ?? "nearest";
+  if (xShape.length < 3 || xShape.length > 5) {
+    throw new ShapeError(
+      `interpolate: expected a 3-D, 4-D or 5-D input [N,C,...spatial], got ${formatShape(xShape)}`,
+    );
+  }
+  const rank = xShape.length - 2;
+  const linearRank = LINEAR_RANK[mode];
+  if (linearRank === undefined && !["nearest", "nearest-exact", "area"].includes(mode)) {
+    throw new ValueError(
+      `interpolate: unknown mode "${mode}"; use nearest, nearest-exact, linear, bilinear, trilinear or area`,
+    );
+  }
+  if (linearRank !== undefined && linearRank !== rank) {
+    throw new ShapeError(
+      `interpolate: mode "${mode}" needs a ${linearRank + 2}-D input, got ${formatShape(xShape)}`,
+    );
+  }
+  if (options.alignCorners !== undefined && linearRank === undefined) {
+    throw new ValueError(
+      `interpolate: alignCorners can only be set with the linear modes (linear, bilinear, trilinear), not "${mode}"`,
+    );
+  }
+  const inSpatial = xShape.slice(2);
+  if ((options.size === undefined) === (options.scaleFactor === undefined)) {
+    throw new ValueError("interpolate: give exactly one of size and scaleFactor");
+  }
+  let outSpatial: number[];
+  let scales: (number | undefined)[] = new Array(rank).fill(undefined);
+  if (options.size !== undefined) {
+    outSpatial = spatialArg("interpolate", "size", options.size, rank, 1);
+  } else {
+    const factors =
+      typeof options.scaleFactor === "number"
+        ? new Array<number>(rank).fill(options.scaleFactor)
+        : (options.scaleFactor as number[]);
+    if (factors.length !== rank || factors.some((f) => !(f > 0))) {
+      throw new ValueError(
+        `interpolate: scaleFactor must be one positive number or ${rank} (one per spatial dim), got ${JSON.stringify(options.scaleFactor)}`,
+      );
+    }
+    outSpatial = inSpatial.map((n, i) => Math.floor(n * factors[i]));
+    if (outSpatial.some((n) => n < 1)) {
+      throw new ShapeError(
+        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} shrinks input ${formatShape(xShape)} to an empty output ${formatShape(outSpatial)}`,
+      );
+    }
+    if (!options.recomputeScaleFactor) scales = factors;
+  }
+  return {
+    mode,
+    planes: xShape[0] * xShape[1],
+    inSpatial,
+    outSpatial,
+    outShape: [xShape[0], xShape[1], ...outSpatial],
+    scales,
+    alignCorners: options.alignCorners ?? false,
+  };
+}
+
+/** The per-axis source tables of a nearest or linear `interpolate`. */
+export function resampleTables(g: InterpolateGeometry): AxisResample[] {
+  return g.inSpatial.map((n, i) =>
+    LINEAR_RANK[g.mode] !== undefined
+      ? linearTable(n, g.outSpatial[i], g.alignCorners, g.scales[i])
+      : nearestTable(n, g.outSpatial[i], g.scales[i], g.mode === "nearest-exact"),
+  );
+}
