@@ -1,2 +1,32 @@
+/**
+ * Rich display for notebooks: MIME bundles with static fallbacks for
+ * tensors, images, plots, live training curves, progress bars and widgets.
+ * Inside the kernel this namespace is preloaded as `display`.
+ */
 export type { Comm, DisplayChannel, MimeBundle, MimeMetadata } from "./channel.js";
 export { displayChannel, setDisplayChannel } from "./channel.js";
+export { type ColorScale, type ColorScaleName, colorScales, palette } from "./colormap.js";
+export { type TrainingCurvesOptions, TrainingCurves, trainingCurves } from "./curves.js";
+export type {
+  AxisLayout,
+  BarTrace,
+  FigureSpec,
+  HeatmapTrace,
+  Layout,
+  ScatterTrace,
+  Trace,
+} from "./figure.js";
+export { bundleOf, DISPLAY, type Displayable, isDisplayable, Rich } from "./mime.js";
+export {
+  Figure,
+  loadPlotly,
+  PLOTLY_MIME,
+  type PlotOptions,
+  plot,
+  setPlotlyInlining,
+} from "./plot.js";
+export { encodePng, type Pixels, upscale } from "./png.js";
+export { ProgressBar, type ProgressOptions, progress } from "./progress.js";
+export { html, latex, markdown, png, svg } from "./rich.js";
+export { clear, type ShowOptions, show, update } from "./show.js";
+export { flushPendingDisplays } from "./throttle.js";
