@@ -3,7 +3,7 @@
 // and the group's weight `[outPerGroup, inPerGroup * volume(kernel)]` times
 // them is the output. The two gradients are the same product transposed, and
 // a transposed convolution is the input gradient of the convolution it
-// undoes, so four functions cover conv1d/2d/3d and convTranspose1d/2d/3d.
+// undoes, so three functions cover conv1d/2d/3d and convTranspose1d/2d/3d.
 import { col2im, im2col, type SlidingWindow, volume } from "./unfold.js";
 
 /**
@@ -193,47 +193,4 @@ export function convBackwardWeight(
     }
   }
   return gw;
-}
-
-/**
- * Gradient of a per-channel bias: `gradOut` `[batch, channels, plane]` summed
- * over batch and positions, `[channels]`. Serves conv (`g.outChannels`,
- * `volume(g.outSize)`) and convTranspose (`g.inChannels`, `volume(g.inSize)`).
- */
-export function convBackwardBias(
-  gradOut: Float32Array,
-  batch: number,
-  channels: number,
-  plane: number,
-): Float32Array {
-  const gb = new Float32Array(channels);
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const o = (n * channels + c) * plane;
-      let acc = 0;
-      for (let i = 0; i < plane; i++) acc += gradOut[o + i];
-      gb[c] += acc;
-    }
-  }
-  return gb;
-}
-
-/**
- * Transposed convolution forward. `g` describes the convolution it is the
- * transpose of, whose *input* is this op's output: `x` is
- * `[batch, g.outChannels, ...g.outSize]`, the weight
- * `[g.outChannels, g.inChannels / groups, ...kernel]` (PyTorch's
- * ConvTranspose layout), and the result `[batch, g.inChannels, ...g.inSize]`.
- * Its gradients are {@link convForward} (input) and {@link convBackwardWeight}
- * with the roles of input and output swapped.
- */
-export function convTransposeForward(
-  x: Float32Array,
-  weight: Float32Array,
-  bias: Float32Array | null,
-  g: ConvGeometry,
-): Float32Array {
-  const out = convBackwardInput(x, weight, g);
-  if (bias) addChannelBias(out, bias, g.batch, g.inChannels, volume(g.inSize));
-  return out;
 }

@@ -68,23 +68,22 @@ function outVolume(win: Windows3): number {
 }
 
 /**
- * Max pool forward over `planes` (batch * channels) contiguous planes of
- * `inSize`. `indices` holds, per output, the flat position of the maximum
- * inside its input plane (PyTorch's `returnIndices` convention). A NaN in a
- * window wins, as in PyTorch.
+ * Max pool over `planes` (batch * channels) contiguous planes of `inSize`:
+ * for every output, the flat position of the maximum inside its input plane
+ * (PyTorch's `returnIndices` convention). The values are a gather of these,
+ * so the gradient is the gather's scatter-add. A NaN in a window wins, and
+ * ties go to the first maximum, as in PyTorch.
  */
-export function maxPoolForward(
+export function maxPoolIndices(
   x: Float32Array,
   planes: number,
   inSize: Size3,
   win: Windows3,
-): { values: Float32Array; indices: Int32Array } {
+): Int32Array {
   const [, H, W] = inSize;
   const [wd, wh, ww] = win;
   const inPlane = inSize[0] * H * W;
-  const outPlane = outVolume(win);
-  const values = new Float32Array(planes * outPlane);
-  const indices = new Int32Array(planes * outPlane);
+  const indices = new Int32Array(planes * outVolume(win));
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * inPlane;
@@ -105,32 +104,12 @@ export function maxPoolForward(
               }
             }
           }
-          values[o] = best;
           indices[o] = arg;
         }
       }
     }
   }
-  return { values, indices };
-}
-
-/**
- * Max pool backward: each output gradient goes to the input position its
- * index names (summing where windows overlap on the same maximum).
- */
-export function maxPoolBackward(
-  gradOut: Float32Array,
-  indices: Int32Array,
-  planes: number,
-  inPlane: number,
-): Float32Array {
-  const outPlane = gradOut.length / planes;
-  const gx = new Float32Array(planes * inPlane);
-  for (let p = 0, o = 0; p < planes; p++) {
-    const base = p * inPlane;
-    for (let i = 0; i < outPlane; i++, o++) gx[base + indices[o]] += gradOut[o];
-  }
-  return gx;
+  return indices;
 }
 
 /**
