@@ -38,7 +38,9 @@ describe("cpu conv kernels match PyTorch", () => {
         // its own gradients are that conv's forward and weight gradient
         const y = convBackwardInput(x, w, g);
         const plane = y.length / (g.batch * g.inChannels);
-        if (bias) y.forEach((v, i) => (y[i] = v + bias[Math.floor(i / plane) % g.inChannels]));
+        if (bias) {
+          for (let i = 0; i < y.length; i++) y[i] += bias[Math.floor(i / plane) % g.inChannels];
+        }
         assertClose(y, c.output, "output");
         assertClose(convForward(gy, w, null, g), c.grads.x, "grad x");
         assertClose(convBackwardWeight(gy, x, g), c.grads.weight, "grad weight");
