@@ -12,6 +12,7 @@ import { palette } from "./colormap.js";
 import type { Layout, ScatterTrace } from "./figure.js";
 import { DISPLAY, type Displayable, uniqueId } from "./mime.js";
 import { Figure } from "./plot.js";
+import { gridLayout, panelAxes } from "./subplots.js";
 import { type Clock, systemClock, Throttle } from "./throttle.js";
 
 /** One logged point: `epoch` or `step` is the x value; every other number is a metric. */
@@ -112,36 +113,21 @@ export class TrainingCurves implements Displayable {
     );
     const panels = [...new Set(metrics.map(panelOf))];
     const xLabel = this.history.some((p) => p.epoch !== undefined) ? "epoch" : "step";
-    const gap = 0.08;
-    const span = (1 - gap * (panels.length - 1)) / Math.max(1, panels.length);
     const layout: Layout = {
+      ...gridLayout(panels, panels.length),
       width: Math.max(640, 330 * panels.length),
       height: 340,
       showlegend: true,
       margin: { t: 50 },
-      annotations: [],
       ...(this.options.title ? { title: { text: this.options.title } } : {}),
     };
     panels.forEach((panel, i) => {
       const n = i === 0 ? "" : String(i + 1);
-      const x0 = i * (span + gap);
-      layout[`xaxis${n}`] = { domain: [x0, x0 + span], anchor: `y${n}`, title: { text: xLabel } };
-      layout[`yaxis${n}`] = {
-        anchor: `x${n}`,
-        ...(panel === "loss" && this.options.logLoss ? { type: "log" as const } : {}),
-      };
-      layout.annotations!.push({
-        text: panel,
-        x: x0 + span / 2,
-        y: 1.04,
-        xref: "paper",
-        yref: "paper",
-        showarrow: false,
-      });
+      layout[`xaxis${n}`] = { ...layout[`xaxis${n}`], title: { text: xLabel } };
+      if (panel === "loss" && this.options.logLoss)
+        layout[`yaxis${n}`] = { ...layout[`yaxis${n}`], type: "log" };
     });
     const data: ScatterTrace[] = metrics.map((m, i) => {
-      const n = panels.indexOf(panelOf(m));
-      const suffix = n === 0 ? "" : String(n + 1);
       const pts = this.history
         .map((p, j) => [this.xOf(p, j), p[m]] as const)
         .filter(([, v]) => v !== undefined);
@@ -154,8 +140,7 @@ export class TrainingCurves implements Displayable {
         y: pts.map(([, v]) => v!),
         line: { color: palette[i % palette.length]!, ...(isVal ? { dash: "dash" as const } : {}) },
         marker: { size: 5 },
-        xaxis: `x${suffix}`,
-        yaxis: `y${suffix}`,
+        ...panelAxes(panels.indexOf(panelOf(m))),
       };
     });
     return new Figure(data, layout);

@@ -30,3 +30,15 @@ export { ProgressBar, type ProgressOptions, progress } from "./progress.js";
 export { html, latex, markdown, png, svg } from "./rich.js";
 export { clear, type ShowOptions, show, update } from "./show.js";
 export { flushPendingDisplays } from "./throttle.js";
+export {
+  attention,
+  type ChartOptions,
+  type Classifier2D,
+  confusionMatrix,
+  decisionBoundary,
+  heatmap,
+  histogram,
+  histograms,
+  scatter,
+} from "./charts.js";
+export { isTensorLike, type TensorLike } from "./values.js";
