@@ -23,7 +23,13 @@ export {
   summary,
 } from "./gradebook.js";
 export { type NbgraderMetadata, validateMetadata } from "./metadata.js";
-export { type Cell, type Notebook, parseNotebook, readNotebook, writeNotebook } from "./notebook.js";
+export {
+  type Cell,
+  type Notebook,
+  parseNotebook,
+  readNotebook,
+  writeNotebook,
+} from "./notebook.js";
 export { lockedCells, release } from "./release.js";
 export { restoreSubmission } from "./restore.js";
 export { type CellStatus, scoreCell } from "./score.js";
