@@ -75,7 +75,11 @@ export function scatter(
   const pts = rows(v);
   const ls = labels === undefined ? pts.map(() => "") : readLabels("scatter", labels, pts.length);
   const groups = new Map<number | string, number[][]>();
-  pts.forEach((p, i) => groups.set(ls[i]!, [...(groups.get(ls[i]!) ?? []), p]));
+  pts.forEach((p, i) => {
+    const group = groups.get(ls[i]!);
+    if (group) group.push(p);
+    else groups.set(ls[i]!, [p]);
+  });
   const keys = [...groups.keys()].sort((a, b) =>
     typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b)),
   );

@@ -42,3 +42,13 @@ export {
   scatter,
 } from "./charts.js";
 export { isTensorLike, type TensorLike } from "./values.js";
+export {
+  type TensorStats,
+  type TensorViewOptions,
+  tensor,
+  tensorBundle,
+  tensorHtml,
+  tensorStats,
+  tensorText,
+} from "./tensor.js";
+export { formatTensor, printOptions, type TensorMeta } from "./tensorformat.js";
