@@ -1,1 +1,15 @@
-export {};
+/**
+ * Optimizers, learning-rate schedulers, gradient clipping and early stopping:
+ * `import * as lt from "lectern"; new lt.optim.Adam(...)`. Preloaded as
+ * `optim` in the kernel.
+ */
+export * from "./adadelta.js";
+export * from "./adagrad.js";
+export * from "./adam.js";
+export * from "./adamw.js";
+export * from "./clip.js";
+export * from "./earlyStopping.js";
+export * from "./optimizer.js";
+export * from "./rmsprop.js";
+export * from "./schedulers.js";
+export * from "./sgd.js";

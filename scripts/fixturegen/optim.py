@@ -6,7 +6,7 @@ runs a fixed problem (Rosenbrock, an ill-conditioned quadratic, a small
 linear regression) for N steps of `opt.zero_grad(); loss.backward();
 opt.step(); sched.step()` and records the loss before every step, the
 parameters after every step and, for schedulers, every param group's lr
-(and momentum / beta1) after every `sched.step()`.
+(and momentum / beta1) after every `sched.step()` as `perStep`.
 
 Options are written under lectern's camelCase names so a test passes them
 straight to the constructor (`new optim.Adam(params, options)`). Problem data
@@ -128,7 +128,7 @@ def run(problem, optimizer, options, steps, groups=None, scheduler=None, metrics
             lrs.append(group_state(opt))
     out = {"losses": losses, "trajectory": trajectory}
     if sched is not None:
-        out["groups"] = lrs
+        out["perStep"] = lrs
     return out
 
 
