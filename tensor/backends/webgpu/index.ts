@@ -29,6 +29,8 @@ import {
   unaryOps,
 } from "../kernels.js";
 import { type WebGPUAdapterReport, webgpuReport } from "./device.js";
+import type { ConvGeometry } from "../cpu/conv.js";
+import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { assign, castExpr, contiguous, elementwise, fill } from "./elementwise.js";
 import { gather, indexAlong, scatter } from "./indexing.js";
 import { binaryExpr, unaryExpr, unaryScalars } from "./math.js";
@@ -104,6 +106,9 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
   softmax: ([x], _out, { dim }: DimAttrs) => softmax(view(x), dim, false),
   logSoftmax: ([x], _out, { dim }: DimAttrs) => softmax(view(x), dim, true),
   matmul: ([a, b]) => matmul(view(a), view(b)),
+  conv: ([x, w, b], _out, g: ConvGeometry) => convForward(view(x), view(w), b ? view(b) : null, g),
+  convBackwardInput: ([gy, w], _out, g: ConvGeometry) => convBackwardInput(view(gy), view(w), g),
+  convBackwardWeight: ([x, gy], _out, g: ConvGeometry) => convBackwardWeight(view(x), view(gy), g),
   gather: ([x, index], _out, { dim }: DimAttrs) => gather(view(x), dim, view(index)),
   indexSelect: ([x, index], out, { dim }: DimAttrs) =>
     gather(view(x), dim, indexAlong(view(index), out.shape, dim)),

@@ -6,7 +6,12 @@ import assert from "node:assert/strict";
 import "../../../../tensor/backends/cpu/index.js";
 import "../../../../tensor/backends/webgpu/index.js";
 import { type DType, type TypedArray, typedArray } from "../../../../tensor/dtype.js";
-import { getBackend, getKernel, type KernelInput } from "../../../../tensor/backends/backend.js";
+import {
+  getBackend,
+  getKernel,
+  type KernelFn,
+  type KernelInput,
+} from "../../../../tensor/backends/backend.js";
 import { webgpuReport } from "../../../../tensor/backends/webgpu/device.js";
 import { contiguousStrides, sizeOf } from "../../../../tensor/shape.js";
 
@@ -67,9 +72,10 @@ export async function run(
   outShape: readonly number[],
   outDtype: DType,
   attrs: object = {},
+  kernel: KernelFn = getKernel(op, device),
 ): Promise<TypedArray> {
   const size = sizeOf(outShape);
-  const storage = getKernel(op, device)(
+  const storage = kernel(
     kernelInputs(device, inputs),
     { shape: outShape, dtype: outDtype, size },
     attrs,
@@ -110,8 +116,10 @@ export async function matchesCpu(
   outDtype: DType,
   attrs: object = {},
   tolerance: { atol?: number; rtol?: number } = {},
+  /** The CPU kernel, when it is not (yet) in the registry. */
+  reference?: KernelFn,
 ): Promise<TypedArray> {
-  const expected = await run("cpu", op, inputs, outShape, outDtype, attrs);
+  const expected = await run("cpu", op, inputs, outShape, outDtype, attrs, reference);
   const actual = await run("webgpu", op, inputs, outShape, outDtype, attrs);
   assertClose(
     actual,

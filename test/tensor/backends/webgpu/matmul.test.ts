@@ -1,5 +1,5 @@
 import { describe, it } from "node:test";
-import { gemmTiles } from "../../../../tensor/backends/webgpu/matmul.js";
+import { gemmTiles } from "../../../../tensor/backends/webgpu/gemm.js";
 import assert from "node:assert/strict";
 import { input, matchesCpu, skip, values } from "./harness.js";
 
