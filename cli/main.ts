@@ -3,9 +3,12 @@ import { bench } from "./bench.js";
 import { type Command, NotAvailableError, UsageError, wantsHelp } from "./command.js";
 import { grade } from "./grade.js";
 import { install } from "./install.js";
+import { kernel } from "./kernel.js";
 import { run } from "./run.js";
 
 const commands: Command[] = [install, run, grade, bench];
+/** Subcommands that work but are not listed in --help. */
+const hidden: Command[] = [kernel];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
@@ -36,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(version());
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = [...commands, ...hidden].find((c) => c.name === name);
   if (command === undefined) {
     console.error(`lectern: unknown command "${name}"\n\n${mainHelp()}`);
     return 2;

@@ -1,4 +1,7 @@
-import { type Command, NotAvailableError } from "./command.js";
+import { renameSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { type Command, UsageError } from "./command.js";
 
 export const run: Command = {
   name: "run",
@@ -13,7 +16,55 @@ Options:
   --timeout S       per-cell time limit in seconds (default: none)
   --allow-errors    keep going after a cell raises an error (exit 0)
   -h, --help        show this help`,
-  async run() {
-    throw new NotAvailableError("run", "the kernel issue has not landed");
+  async run(args) {
+    let input: string | undefined;
+    let output: string | undefined;
+    let timeoutMs: number | undefined;
+    let allowErrors = false;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (a === "-o" || a === "--output") {
+        output = args[++i];
+        if (output === undefined) throw new UsageError(`${a} needs a file name`);
+      } else if (a === "--timeout") {
+        const s = Number(args[++i]);
+        if (!(s > 0)) throw new UsageError("--timeout needs a positive number of seconds");
+        timeoutMs = s * 1000;
+      } else if (a === "--allow-errors") {
+        allowErrors = true;
+      } else if (a.startsWith("-")) {
+        throw new UsageError(`unknown option "${a}"`);
+      } else if (input === undefined) {
+        input = a;
+      } else {
+        throw new UsageError(`only one notebook at a time ("${input}" and "${a}")`);
+      }
+    }
+    if (input === undefined) throw new UsageError("no notebook given");
+    const { parseNotebook, runNotebook, cellSource } = await import("../kernel/notebook.js");
+    const path = resolve(input);
+    const nb = parseNotebook(await readFile(path, "utf8"), input);
+    const report = await runNotebook(nb, {
+      timeoutMs,
+      allowErrors,
+      kernel: { cwd: dirname(path), stderr: "inherit" },
+    });
+    // Write beside the target and rename, so a killed run never leaves a half-written notebook.
+    const target = resolve(output ?? input);
+    const temp = `${target}.lectern-tmp-${process.pid}`;
+    writeFileSync(temp, `${JSON.stringify(report.notebook, null, 1)}\n`);
+    renameSync(temp, target);
+    if (report.failedCell !== undefined && report.failure) {
+      const cell = report.notebook.cells[report.failedCell];
+      const err = report.failure.error;
+      console.error(
+        `lectern run: cell ${report.failedCell + 1} of ${input} failed (${report.failure.status})\n` +
+          `--- cell source ---\n${cell ? cellSource(cell) : ""}\n--- error ---\n` +
+          `${err ? [err.traceback.length ? err.traceback.join("\n") : `${err.ename}: ${err.evalue}`].join("\n") : report.failure.status}`,
+      );
+      if (!allowErrors) return 1;
+    }
+    console.log(`lectern run: wrote ${target}`);
+    return 0;
   },
 };
