@@ -173,12 +173,15 @@ GROUP_CASES = [
 ]
 
 # The optimisation lecture's comparison: long runs on the classic surfaces.
+# Each run is numerically stable: float32 and float64 PyTorch agree to ~1e-6
+# (RMSprop at lr 0.01 on Rosenbrock does not: its float32 and float64 runs
+# part ways after ~150 steps, so no implementation could match it).
 CURVE_CASES = [
     ("SGD", {"lr": 1e-3}, "rosenbrock"),
     ("SGD", {"lr": 1e-3, "momentum": 0.9}, "rosenbrock"),
     ("SGD", {"lr": 1e-3, "momentum": 0.9, "nesterov": True}, "rosenbrock"),
     ("Adagrad", {"lr": 0.5}, "rosenbrock"),
-    ("RMSprop", {"lr": 0.01}, "rosenbrock"),
+    ("RMSprop", {"lr": 0.003}, "rosenbrock"),
     ("Adam", {"lr": 0.05}, "rosenbrock"),
     ("SGD", {"lr": 0.035}, "quadratic"),
     ("SGD", {"lr": 0.02, "momentum": 0.8}, "quadratic"),
