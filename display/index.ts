@@ -52,3 +52,14 @@ export {
   tensorText,
 } from "./tensor.js";
 export { formatTensor, printOptions, type TensorMeta } from "./tensorformat.js";
+export {
+  featureMaps,
+  filters,
+  type GridOptions,
+  grid,
+  type HookableModule,
+  type ImageOptions,
+  type ImageRange,
+  image,
+  saliency,
+} from "./image.js";
