@@ -1,3 +1,32 @@
+/**
+ * The tensor engine: `Tensor`, creation, every op as a function, autograd,
+ * random numbers, dtypes and the backend registry. Re-exported flat from
+ * the package root (`import * as lt from "lectern"`).
+ */
+
+export * as autograd from "./autograd/index.js";
+export { enableGrad, isGradEnabled, noGrad, setGradEnabled } from "./autograd/mode.js";
+export {
+  type Backend,
+  getBackend,
+  getKernel,
+  hasKernel,
+  type KernelFn,
+  type KernelInput,
+  type KernelOutput,
+  listBackends,
+  registerBackend,
+  registerKernel,
+} from "./backends/backend.js";
+export { getDefaultDevice, setDefaultDevice } from "./device.js";
+export {
+  type DType,
+  getDefaultDType,
+  promoteTypes,
+  resultType,
+  setDefaultDType,
+  type TypedArray,
+} from "./dtype.js";
 export {
   AutogradError,
   DeviceError,
@@ -7,3 +36,149 @@ export {
   ShapeError,
   ValueError,
 } from "./errors.js";
+export { setInterruptCheck } from "./interrupt.js";
+export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus } from "./ops/activation.js";
+export {
+  add,
+  atan2,
+  div,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  remainder,
+  sub,
+} from "./ops/arithmetic.js";
+export { sumTo, type TensorLike } from "./ops/broadcast.js";
+export { cast } from "./ops/cast.js";
+export {
+  type CloseOptions,
+  eq,
+  ge,
+  gt,
+  isclose,
+  isfinite,
+  isinf,
+  isnan,
+  le,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  logicalXor,
+  lt,
+  ne,
+} from "./ops/compare.js";
+export {
+  arange,
+  type CreationOptions,
+  eye,
+  full,
+  fullLike,
+  linspace,
+  type NestedArray,
+  ones,
+  onesLike,
+  type ShapeLike,
+  tensor,
+  zeros,
+  zerosLike,
+} from "./ops/creation.js";
+export {
+  gather,
+  indexAdd,
+  indexSelect,
+  maskedFill,
+  scatter,
+  scatterAdd,
+  where,
+} from "./ops/indexing.js";
+export { clone } from "./ops/inplace.js";
+export { cat, chunk, split, stack, unbind } from "./ops/join.js";
+export { flip, type PadOptions, pad, repeat, roll, tril, triu } from "./ops/layout.js";
+export { bmm, dot, einsum, matmul, mm, outer } from "./ops/linalg.js";
+export {
+  abs,
+  ceil,
+  type ClampOptions,
+  clamp,
+  cos,
+  erf,
+  exp,
+  expm1,
+  floor,
+  log,
+  log1p,
+  reciprocal,
+  round,
+  rsqrt,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tan,
+  tanh,
+  trunc,
+} from "./ops/math.js";
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  cumprod,
+  cumsum,
+  type Dims,
+  logsumexp,
+  max,
+  mean,
+  min,
+  type NormOptions,
+  norm,
+  prod,
+  type ReduceOptions,
+  std,
+  type ValuesIndices,
+  type VarOptions,
+  variance as var,
+} from "./ops/reduce.js";
+export { logSoftmax, softmax } from "./ops/softmax.js";
+export {
+  contiguous,
+  expand,
+  flatten,
+  type IndexSpec,
+  index,
+  movedim,
+  narrow,
+  permute,
+  reshape,
+  type SliceSpec,
+  select,
+  slice,
+  squeeze,
+  t,
+  transpose,
+  unflatten,
+  unsqueeze,
+  view,
+} from "./ops/view.js";
+export {
+  bernoulli,
+  generatorState,
+  manualSeed,
+  multinomial,
+  normal,
+  philox4x32,
+  rand,
+  randint,
+  randintLike,
+  randLike,
+  randn,
+  randnLike,
+  randperm,
+  setGeneratorState,
+} from "./random.js";
+export { Storage } from "./storage.js";
+export { type BackwardOptions, type NestedValues, type RemovableHandle, Tensor } from "./tensor.js";

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as lt from "../../../tensor/index.js";
+import { assertClose } from "../assert-close.js";
+
+describe("backward", () => {
+  it("accumulates gradients across calls", () => {
+    const x = lt.tensor([1, 2], { requiresGrad: true });
+    x.mul(x).sum().backward();
+    x.mul(3).sum().backward();
+    assertClose(x.grad!, [5, 7]);
+  });
+
+  it("sums the gradient of a tensor used twice", () => {
+    const x = lt.tensor([3], { requiresGrad: true });
+    const y = x.mul(x).add(x);
+    y.sum().backward();
+    assertClose(x.grad!, [7]);
+  });
+
+  it("needs a gradient for non-scalar outputs", () => {
+    const x = lt.ones([2, 2], { requiresGrad: true });
+    assert.throws(
+      () => x.mul(2).backward(),
+      (e: Error) => e instanceof lt.AutogradError && /onesLike/.test(e.message),
+    );
+    x.mul(2).backward(lt.onesLike(x));
+    assertClose(x.grad!, [
+      [2, 2],
+      [2, 2],
+    ]);
+  });
+
+  it("refuses to run twice through a freed graph, unless retainGraph", () => {
+    const x = lt.tensor([1, 2], { requiresGrad: true });
+    const y = x.exp().sum();
+    y.backward(null, { retainGraph: true });
+    y.backward();
+    assertClose(x.grad!, [2 * Math.E, 2 * Math.exp(2)], { rtol: 1e-5 });
+    assert.throws(
+      () => y.backward(),
+      (e: Error) => e instanceof lt.AutogradError && /retainGraph/.test(e.message),
+    );
+  });
+
+  it("does not record inside noGrad", () => {
+    const x = lt.ones([2], { requiresGrad: true });
+    const y = lt.noGrad(() => x.mul(2));
+    assert.equal(y.requiresGrad, false);
+    assert.equal(lt.isGradEnabled(), true);
+    assert.equal(lt.noGrad(() => lt.enableGrad(() => x.mul(2))).requiresGrad, true);
+  });
+
+  it("keeps non-leaf grads after retainGrad and runs hooks", () => {
+    const x = lt.tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(2);
+    h.retainGrad();
+    const seen: number[][] = [];
+    h.registerHook((g) => {
+      seen.push(Array.from(g.dataSync()));
+      return g.mul(10);
+    });
+    h.sum().backward();
+    assert.deepEqual(seen, [[1, 1]]);
+    assertClose(h.grad!, [10, 10]);
+    assertClose(x.grad!, [20, 20]);
+  });
+
+  it("detach cuts the graph", () => {
+    const x = lt.tensor([1], { requiresGrad: true });
+    const y = x.mul(2).detach();
+    assert.equal(y.requiresGrad, false);
+    assert.equal(y.isLeaf, true);
+  });
+
+  it("computes second derivatives with createGraph", () => {
+    const x = lt.tensor([2], { requiresGrad: true });
+    const [d1] = lt.autograd.grad(x.pow(3), [x], { createGraph: true });
+    assertClose(d1!, [12]);
+    const [d2] = lt.autograd.grad(d1!, [x]);
+    assertClose(d2!, [12]);
+  });
+});
