@@ -69,7 +69,11 @@ export function encodeSafetensors(
       );
     }
     const bytes = t.data.byteLength;
-    header[name] = { dtype: writeCodes[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes] };
+    header[name] = {
+      dtype: writeCodes[t.dtype],
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes],
+    };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -100,11 +104,13 @@ export function encodeSafetensors(
  * const { tensors, metadata } = decodeSafetensors(await readFile("model.safetensors"));
  */
 export function decodeSafetensors(bytes: Uint8Array, source = "safetensors data"): SafetensorsFile {
-  const fail = (why: string) => new ValueError(`load: ${source} is not a valid safetensors file: ${why}`);
+  const fail = (why: string) =>
+    new ValueError(`load: ${source} is not a valid safetensors file: ${why}`);
   if (bytes.length < 8) throw fail(`only ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(bytes.length - 8)) throw fail(`header length ${n} exceeds the file size ${bytes.length}`);
+  if (n > BigInt(bytes.length - 8))
+    throw fail(`header length ${n} exceeds the file size ${bytes.length}`);
   const headerEnd = 8 + Number(n);
   let header: Record<string, any>;
   try {
@@ -144,7 +150,11 @@ export function decodeSafetensors(bytes: Uint8Array, source = "safetensors data"
 
 const isLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-function writeLittleEndian(data: Float32Array | Int32Array | Uint8Array, out: Uint8Array, at: number) {
+function writeLittleEndian(
+  data: Float32Array | Int32Array | Uint8Array,
+  out: Uint8Array,
+  at: number,
+) {
   const view = new DataView(out.buffer, out.byteOffset);
   for (let i = 0; i < data.length; i++) {
     if (data instanceof Float32Array) view.setFloat32(at + 4 * i, data[i]!, true);
