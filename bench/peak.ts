@@ -16,8 +16,12 @@ export interface Peak {
  */
 export function theoreticalPeak(): Peak {
   let flags = "";
+  let mhz = cpus()[0]?.speed ?? 0;
   try {
-    flags = readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? "";
+    const info = readFileSync("/proc/cpuinfo", "utf8");
+    flags = info.match(/^flags\s*:(.*)$/m)?.[1] ?? "";
+    // Virtual machines often report speed 0 to os.cpus(); cpuinfo still has the clock.
+    if (mhz === 0) mhz = Number(info.match(/^cpu MHz\s*:\s*([\d.]+)/m)?.[1] ?? 0);
   } catch {
     // Not Linux: fall back to the scalar estimate below.
   }
@@ -29,7 +33,7 @@ export function theoreticalPeak(): Peak {
     perCycle = override;
     isa = "LECTERN_PEAK_FLOP_PER_CYCLE";
   }
-  const ghz = (cpus()[0]?.speed ?? 0) / 1000;
+  const ghz = mhz / 1000;
   return {
     gflopsPerCore: ghz * perCycle,
     cores: cpus().length,
