@@ -63,3 +63,4 @@ export {
   image,
   saliency,
 } from "./image.js";
+export { autogradGraph, type GraphLike, type GraphNodeLike, layoutGraph } from "./graph.js";
