@@ -31,7 +31,7 @@ import {
   type ToMain,
   type ToWire,
 } from "./shared.js";
-import { type CompiledCell, compileCell, IMPORT_FUNCTION } from "./transform.js";
+import { AWAIT_FUNCTION, type CompiledCell, compileCell, IMPORT_FUNCTION } from "./transform.js";
 import { type CellSource, cellFileName, formatError, type JupyterError } from "./traceback.js";
 import { CellTypechecker } from "./typecheck.js";
 import type { WireThreadData } from "./wire-thread.js";
@@ -232,6 +232,10 @@ class Kernel {
     g.confirm = (message?: string) =>
       /^\s*y(es)?\s*$/i.test(this.prompt(`${message ?? ""} [y/N] `, false) ?? "");
     g[IMPORT_FUNCTION] = (spec: string) => this.importModule(spec);
+    g[AWAIT_FUNCTION] = <T>(value: T): T => {
+      this.checkInterrupt();
+      return value;
+    };
     // A cell must not end the kernel process: that loses every variable with no explanation.
     process.exit = ((code?: number) => {
       throw new Error(
@@ -533,6 +537,7 @@ class Kernel {
     Atomics.store(this.flags, Slot.interrupt, 0);
     Atomics.store(this.flags, Slot.executing, 1);
     this.current = execution;
+    this.post({ kind: "executing", parent });
     try {
       const value = await this.als.run(execution, async () => {
         const interrupted = new Promise<never>((_, reject) => {

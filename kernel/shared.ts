@@ -73,6 +73,7 @@ export type ToMain =
 
 /** Messages from the main thread to the wire thread. */
 export type ToWire =
+  | { kind: "executing"; parent: ParentRef }
   | OutgoingMessage
   | { kind: "input_request"; prompt: string; password: boolean; parent: ParentRef }
   | { kind: "exit" };

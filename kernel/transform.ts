@@ -45,6 +45,12 @@ export interface CompiledCell {
 
 /** The global function that cells call for `import`. */
 export const IMPORT_FUNCTION = "__lectern_import";
+/**
+ * The global function every `await` in cell code passes its operand
+ * through: it raises a pending interrupt, so even a loop that only awaits
+ * resolved promises (and never yields to the event loop) can be stopped.
+ */
+export const AWAIT_FUNCTION = "__lectern_await";
 
 interface Edit {
   start: number;
@@ -222,6 +228,18 @@ export function compileCell(source: string): CompiledCell {
 
   // TypeScript appends `export {};` to a module without exports; it is not the last expression.
   const last = file.statements.filter((s) => !ts.isExportDeclaration(s)).pop();
+  const visitAwaits = (node: TS.Node): void => {
+    if (ts.isAwaitExpression(node)) {
+      edits.push({
+        start: node.expression.getStart(file),
+        end: node.expression.getStart(file),
+        text: `${AWAIT_FUNCTION}(`,
+      });
+      edits.push({ start: node.expression.end, end: node.expression.end, text: ")" });
+    }
+    ts.forEachChild(node, visitAwaits);
+  };
+  visitAwaits(file);
   let prefix = '"use strict";';
   let suffix = "";
   if (isAsync) {

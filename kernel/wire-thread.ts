@@ -5,7 +5,6 @@
  * JupyterLab report a dead kernel).
  */
 import { randomUUID } from "node:crypto";
-import inspector from "node:inspector";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { type ConnectionInfo, endpoint } from "./connection.js";
@@ -112,15 +111,17 @@ function answer(channel: "shell" | "control", msg: Message, type: string, conten
   status("idle", parent);
 }
 
-let terminateTimer: NodeJS.Timeout | undefined;
-let inspectorSession: inspector.Session | undefined;
+let stuckTimer: NodeJS.Timeout | undefined;
+/** The execute_request of the running cell (outputs about it belong there). */
+let executingParent: ParentRef | undefined;
 
 /**
  * Interrupts the running cell. SIGINT breaks synchronous code run with
- * `breakOnSigint`; the flag stops async loops at the next tensor op or timer;
- * if the main thread still has not answered after a grace period it is stuck
- * in synchronous code outside `runInThisContext` (a loop after an `await`),
- * which only V8's terminateExecution can stop.
+ * `breakOnSigint`; the flag stops async loops at the next tensor op or
+ * timer. Synchronous code inside an async continuation (a `while (true) {}`
+ * after an `await`) cannot be stopped without killing the process — V8's
+ * terminateExecution there trips a Node assertion — so the user is told to
+ * restart instead of being left with a silent, busy kernel.
  */
 function interrupt(): void {
   Atomics.store(flags, Slot.interrupt, 1);
@@ -130,20 +131,19 @@ function interrupt(): void {
   const generation = Atomics.load(flags, Slot.generation);
   process.kill(process.pid, "SIGINT");
   toMain({ kind: "interrupt", generation });
-  clearTimeout(terminateTimer);
-  terminateTimer = setTimeout(() => {
+  clearTimeout(stuckTimer);
+  stuckTimer = setTimeout(() => {
     const stuck =
       Atomics.load(flags, Slot.executing) === 1 &&
       Atomics.load(flags, Slot.generation) === generation &&
       Atomics.load(flags, Slot.acknowledged) !== generation;
     if (!stuck) return;
-    log("cell did not yield to the interrupt; terminating its JavaScript execution");
-    if (inspectorSession === undefined) {
-      inspectorSession = new inspector.Session();
-      inspectorSession.connectToMainThread();
-    }
-    inspectorSession.post("Runtime.terminateExecution");
-  }, 1000);
+    const text =
+      "The cell did not stop: it is running synchronous code after an `await`, which cannot be interrupted. " +
+      "Restart the kernel to stop it (its variables will be lost).\n";
+    log(text.trim());
+    if (executingParent) send("iopub", "stream", { name: "stderr", text }, executingParent);
+  }, 3000);
 }
 
 function forward(channel: "shell" | "control", msg: Message): void {
@@ -243,6 +243,8 @@ port.on("message", (message: ToWire) => {
       message.metadata,
       message.buffers,
     );
+  } else if (message.kind === "executing") {
+    executingParent = message.parent;
   } else if (message.kind === "input_request") {
     send(
       "stdin",
