@@ -28,11 +28,20 @@ const BOX_H = 40;
 const COL = 180;
 const ROW = 62;
 
-/** Column of each node: the longest path from a leaf (so every arrow points right). */
-function layers(g: GraphLike): Map<string, number> {
-  const layer = new Map<string, number>();
+/** Each node's inputs, in edge order. */
+function inputsOf(g: GraphLike): Map<string, string[]> {
   const inputs = new Map<string, string[]>();
-  for (const e of g.edges) inputs.set(e.to, [...(inputs.get(e.to) ?? []), e.from]);
+  for (const e of g.edges) {
+    const list = inputs.get(e.to);
+    if (list) list.push(e.from);
+    else inputs.set(e.to, [e.from]);
+  }
+  return inputs;
+}
+
+/** Column of each node: the longest path from a leaf (so every arrow points right). */
+function layers(g: GraphLike, inputs: Map<string, string[]>): Map<string, number> {
+  const layer = new Map<string, number>();
   const visit = (id: string, depth: number): number => {
     const known = layer.get(id);
     if (known !== undefined) return known;
@@ -50,11 +59,13 @@ function layers(g: GraphLike): Map<string, number> {
  * node's inputs (one barycentre sweep, enough for lecture-sized graphs).
  */
 export function layoutGraph(g: GraphLike): Map<string, { x: number; y: number }> {
-  const layer = layers(g);
-  const inputs = new Map<string, string[]>();
-  for (const e of g.edges) inputs.set(e.to, [...(inputs.get(e.to) ?? []), e.from]);
+  const inputs = inputsOf(g);
+  const layer = layers(g, inputs);
   const columns: string[][] = [];
-  for (const n of g.nodes) (columns[layer.get(n.id)!] ??= []).push(n.id);
+  for (const n of g.nodes) {
+    const c = layer.get(n.id)!;
+    columns[c] = [...(columns[c] ?? []), n.id];
+  }
   const row = new Map<string, number>();
   columns.forEach((ids, c) => {
     if (c > 0) {
@@ -64,13 +75,17 @@ export function layoutGraph(g: GraphLike): Map<string, { x: number; y: number }>
       };
       ids.sort((a, b) => bary(a) - bary(b));
     }
-    ids.forEach((id, r) => row.set(id, r));
+    ids.forEach((id, r) => {
+      row.set(id, r);
+    });
   });
   const tallest = Math.max(...columns.map((c) => c.length));
   const pos = new Map<string, { x: number; y: number }>();
   columns.forEach((ids, c) => {
     const offset = ((tallest - ids.length) * ROW) / 2;
-    ids.forEach((id, r) => pos.set(id, { x: 20 + c * COL, y: 20 + offset + r * ROW }));
+    ids.forEach((id, r) => {
+      pos.set(id, { x: 20 + c * COL, y: 20 + offset + r * ROW });
+    });
   });
   return pos;
 }
@@ -136,8 +151,7 @@ function graphBundle(g: GraphLike): MimeBundle {
     );
   }
   out.push("</svg>");
-  const inputs = new Map<string, string[]>();
-  for (const e of g.edges) inputs.set(e.to, [...(inputs.get(e.to) ?? []), e.from]);
+  const inputs = inputsOf(g);
   const text = g.nodes
     .map((n) =>
       n.op === "leaf"
