@@ -53,6 +53,16 @@ export {
 export { sumTo, type TensorLike } from "./ops/broadcast.js";
 export { cast } from "./ops/cast.js";
 export {
+  type ConvOptions,
+  type ConvTransposeOptions,
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+} from "./ops/conv.js";
+export {
   type CloseOptions,
   eq,
   ge,
@@ -69,6 +79,8 @@ export {
   lt,
   ne,
 } from "./ops/compare.js";
+export { dropout, dropout1d, dropout2d, dropout3d } from "./ops/dropout.js";
+export { type EmbeddingOptions, embedding } from "./ops/embedding.js";
 export {
   arange,
   type CreationOptions,
@@ -94,6 +106,12 @@ export {
   where,
 } from "./ops/indexing.js";
 export { clone } from "./ops/inplace.js";
+export {
+  type InterpolateMode,
+  type InterpolateOptions,
+  interpolate,
+  upsample,
+} from "./ops/interpolate.js";
 export { cat, chunk, split, stack, unbind } from "./ops/join.js";
 export { flip, type PadOptions, pad, repeat, roll, tril, triu } from "./ops/layout.js";
 export { bmm, dot, einsum, matmul, mm, outer } from "./ops/linalg.js";
@@ -143,7 +161,32 @@ export {
   type VarOptions,
   variance as var,
 } from "./ops/reduce.js";
+export {
+  batchNorm,
+  groupNorm,
+  type LocalResponseNormOptions,
+  layerNorm,
+  localResponseNorm,
+} from "./ops/normalization.js";
+export {
+  type AdaptiveSize,
+  type AvgPoolOptions,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  type MaxPoolOptions,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+} from "./ops/pool.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
+export { fold, type IntOrTuple, type UnfoldOptions, unfold } from "./ops/unfold.js";
 export {
   contiguous,
   expand,

@@ -25,6 +25,23 @@
  * | `indexAdd` | x, index (1-D int32), src | `{ dim }` | a copy of x with src's slices added at index along dim |
  * | `cat` | any number of tensors (same dtype) | `{ dim }` | joined along dim |
  * | `flip` | x | `{ dims }` | x reversed along dims |
+ *
+ * Deep-learning primitives (attrs types and reference kernels in
+ * `backends/cpu/{conv,pool,unfold,interpolate,normalization}.ts`; spatial
+ * attrs always cover three dims, 1-d/2-d ops pass size-1 leading dims):
+ *
+ * | kernel | inputs | attrs | out |
+ * |---|---|---|---|
+ * | `conv` | x `[N, C_in, ...in]`, w `[C_out, C_in/groups, ...k]`, optional bias `[C_out]` | `ConvGeometry` | `[N, C_out, ...outSize]` |
+ * | `convBackwardInput` | gradOut, w | `ConvGeometry` | `[N, C_in, ...inSize]` (also the transposed conv) |
+ * | `convBackwardWeight` | x, gradOut | `ConvGeometry` | w's shape |
+ * | `maxPoolIndices` | x (planes of inSize) | `PoolAttrs` | int32 flat position of each window's max within its plane |
+ * | `avgPool`, `avgPoolBackward` | x / gradOut | `PoolAttrs` (with `divisor`) | window averages / their adjoint |
+ * | `unfold`, `fold` | x / columns | `UnfoldAttrs` | im2col `[N, C*K, L]` / col2im (sums overlaps) |
+ * | `interpolate`, `interpolateBackward` | x / gradOut | `InterpolateAttrs` (per-axis index/weight tables) | resampled / adjoint |
+ * | `moments` | x as `[outer, channels, inner]` | `NormalizeAttrs` | `[2, channels]`: mean, biased variance |
+ * | `normalize` | x, moments | `NormalizeAttrs` | `(x - mean) / sqrt(var + eps)` |
+ * | `normalizeBackward` | gradOut, normalized y, moments | `NormalizeAttrs` | gradient of `normalize` w.r.t. x (batch statistics) |
  */
 
 /** Elementwise ops with one input. */

@@ -1,9 +1,19 @@
 // Resizing: `interpolate` (PyTorch's F.interpolate) and `upsample`. The op
 // works out the output size and the per-axis source tables; the kernel
 // (backends/cpu/interpolate.ts) resamples one axis at a time.
-import { type AxisResample, linearTable, nearestTable } from "../backends/cpu/interpolate.js";
+import {
+  type AxisResample,
+  type InterpolateAttrs,
+  linearTable,
+  nearestTable,
+} from "../backends/cpu/interpolate.js";
+import type { PoolAttrs } from "../backends/cpu/pool.js";
 import { ShapeError, ValueError } from "../errors.js";
-import { formatShape, type IntOrTuple, spatialArg } from "./unfold.js";
+import { fmtShape } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { requireFloating } from "./elementwise.js";
+import { adaptivePoolGeometry } from "./pool.js";
+import { type IntOrTuple, linearMap, spatialArg } from "./unfold.js";
 
 /** `"area"` is adaptive average pooling to the output size, as in PyTorch. */
 export type InterpolateMode =
@@ -56,7 +66,7 @@ export function interpolateGeometry(
   const mode = options.mode ?? "nearest";
   if (xShape.length < 3 || xShape.length > 5) {
     throw new ShapeError(
-      `interpolate: expected a 3-D, 4-D or 5-D input [N,C,...spatial], got ${formatShape(xShape)}`,
+      `interpolate: expected a 3-D, 4-D or 5-D input [N,C,...spatial], got ${fmtShape(xShape)}`,
     );
   }
   const rank = xShape.length - 2;
@@ -68,7 +78,7 @@ export function interpolateGeometry(
   }
   if (linearRank !== undefined && linearRank !== rank) {
     throw new ShapeError(
-      `interpolate: mode "${mode}" needs a ${linearRank + 2}-D input, got ${formatShape(xShape)}`,
+      `interpolate: mode "${mode}" needs a ${linearRank + 2}-D input, got ${fmtShape(xShape)}`,
     );
   }
   if (options.alignCorners !== undefined && linearRank === undefined) {
@@ -97,7 +107,7 @@ export function interpolateGeometry(
     outSpatial = inSpatial.map((n, i) => Math.floor(n * factors[i]));
     if (outSpatial.some((n) => n < 1)) {
       throw new ShapeError(
-        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} shrinks input ${formatShape(xShape)} to an empty output ${formatShape(outSpatial)}`,
+        `interpolate: scaleFactor ${JSON.stringify(options.scaleFactor)} shrinks input ${fmtShape(xShape)} to an empty output ${fmtShape(outSpatial)}`,
       );
     }
     if (!options.recomputeScaleFactor) scales = factors;
@@ -120,4 +130,43 @@ export function resampleTables(g: InterpolateGeometry): AxisResample[] {
       ? linearTable(n, g.outSpatial[i], g.alignCorners, g.scales[i])
       : nearestTable(n, g.outSpatial[i], g.scales[i], g.mode === "nearest-exact"),
   );
+}
+
+/**
+ * Resizes `[N, C, L]`, `[N, C, H, W]` or `[N, C, D, H, W]` inputs
+ * (`torch.nn.functional.interpolate`). Give `size` or `scaleFactor`;
+ * `mode` is `"nearest"` (default), `"nearest-exact"`, `"linear"` (3-D),
+ * `"bilinear"` (4-D), `"trilinear"` (5-D) or `"area"`; `alignCorners`
+ * (linear modes) maps the corner pixels onto each other. Indices follow
+ * PyTorch exactly, including its use of `1 / scaleFactor` when a factor is
+ * given (set `recomputeScaleFactor` to sample with `in / out` instead).
+ *
+ * @example
+ * const x = lt.tensor([[[[1, 2], [3, 4]]]]);
+ * lt.interpolate(x, { scaleFactor: 2 }).shape;                                    // [1, 1, 4, 4]
+ * lt.interpolate(x, { size: [3, 3], mode: "bilinear", alignCorners: true }).arraySync();
+ * // [[[[1, 1.5, 2], [2, 2.5, 3], [3, 3.5, 4]]]]
+ */
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+  requireFloating("interpolate", x);
+  const g = interpolateGeometry(x.shape, options);
+  if (g.mode === "area") {
+    const rank = (x.ndim - 2) as 1 | 2 | 3;
+    const pool = adaptivePoolGeometry("interpolate", rank, x.shape, g.outSpatial);
+    const attrs: PoolAttrs = { ...pool, divisor: "count" };
+    return linearMap(x, "avgPool", "avgPoolBackward", pool.outShape, attrs);
+  }
+  const attrs: InterpolateAttrs = { planes: g.planes, tables: resampleTables(g) };
+  return linearMap(x, "interpolate", "interpolateBackward", g.outShape, attrs);
+}
+
+/**
+ * The same as {@link interpolate} (PyTorch's deprecated
+ * `F.upsample`, kept because `nn.Upsample` and older lectures use the name).
+ *
+ * @example
+ * lt.upsample(lt.randn([1, 3, 8, 8]), { scaleFactor: 2, mode: "bilinear" }).shape; // [1, 3, 16, 16]
+ */
+export function upsample(x: Tensor, options: InterpolateOptions): Tensor {
+  return interpolate(x, options);
 }

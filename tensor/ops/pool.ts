@@ -1,10 +1,20 @@
 // Pooling: maxPool1d/2d/3d, avgPool1d/2d/3d and the adaptive pools. The op
 // checks the options and turns them into per-dim windows; the kernels in
 // backends/cpu/pool.ts reduce over those windows.
-import { adaptiveWindows, poolWindows, type Windows3 } from "../backends/cpu/pool.js";
+import {
+  type AvgDivisor,
+  adaptiveWindows,
+  type PoolAttrs,
+  poolWindows,
+  type Windows3,
+} from "../backends/cpu/pool.js";
 import type { Size3 } from "../backends/cpu/unfold.js";
+import { runKernel } from "../dispatch.js";
 import { ShapeError, ValueError } from "../errors.js";
-import { formatShape, type IntOrTuple, spatialArg, toSize3, windowCount } from "./unfold.js";
+import { fmtShape } from "../shape.js";
+import type { Tensor } from "../tensor.js";
+import { requireFloating } from "./elementwise.js";
+import { type IntOrTuple, linearMap, spatialArg, toSize3, windowCount } from "./unfold.js";
 
 export interface MaxPoolOptions {
   /** Step between windows. Default: the kernel size. */
@@ -51,12 +61,12 @@ function splitInput(
       .split("")
       .join(",");
     throw new ShapeError(
-      `${op}: expected a ${rank + 1}-D [C,${dims}] or ${rank + 2}-D [N,C,${dims}] input, got ${formatShape(xShape)}`,
+      `${op}: expected a ${rank + 1}-D [C,${dims}] or ${rank + 2}-D [N,C,${dims}] input, got ${fmtShape(xShape)}`,
     );
   }
   const spatial = xShape.slice(xShape.length - rank);
   if (spatial.some((n) => n < 1)) {
-    throw new ShapeError(`${op}: input ${formatShape(xShape)} has an empty spatial dim`);
+    throw new ShapeError(`${op}: input ${fmtShape(xShape)} has an empty spatial dim`);
   }
   return { lead: xShape.slice(0, xShape.length - rank), spatial };
 }
@@ -85,7 +95,7 @@ export function poolGeometry(
   padding.forEach((p, i) => {
     if (p > Math.floor(kernel[i] / 2)) {
       throw new ValueError(
-        `${op}: padding ${formatShape(padding)} must be at most half the kernel size ${formatShape(kernel)}`,
+        `${op}: padding ${fmtShape(padding)} must be at most half the kernel size ${fmtShape(kernel)}`,
       );
     }
   });
@@ -94,7 +104,7 @@ export function poolGeometry(
   );
   if (outSpatial.some((n) => n < 1)) {
     throw new ShapeError(
-      `${op}: input ${formatShape(xShape)} is too small for kernel ${formatShape(kernel)} (dilation ${formatShape(dilation)}, padding ${formatShape(padding)}): output would be ${formatShape(outSpatial)}`,
+      `${op}: input ${fmtShape(xShape)} is too small for kernel ${fmtShape(kernel)} (dilation ${fmtShape(dilation)}, padding ${fmtShape(padding)}): output would be ${fmtShape(outSpatial)}`,
     );
   }
   const inSize = toSize3(spatial, 1);
@@ -137,4 +147,293 @@ export function adaptivePoolGeometry(
 
 function product(sizes: readonly number[]): number {
   return sizes.reduce((a, b) => a * b, 1);
+}
+
+function planeSize(g: PoolGeometry): number {
+  return g.inSize[0] * g.inSize[1] * g.inSize[2];
+}
+
+/** Maxima over the windows of `g`: the kernel finds their positions, a gather reads them (and scatters the gradient back). */
+function maxOverWindows(x: Tensor, g: PoolGeometry): [Tensor, Tensor] {
+  const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows };
+  const indices = runKernel("maxPoolIndices", [x.contiguous()], g.outShape, "int32", attrs);
+  const outPlane = g.windows.reduce((n, w) => n * w.first.length, 1);
+  const values = x
+    .reshape([g.planes, planeSize(g)])
+    .gather(1, indices.reshape([g.planes, outPlane]))
+    .reshape(g.outShape);
+  return [values, indices];
+}
+
+function averageOverWindows(x: Tensor, g: PoolGeometry, divisor: AvgDivisor): Tensor {
+  const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows, divisor };
+  return linearMap(x, "avgPool", "avgPoolBackward", g.outShape, attrs);
+}
+
+type WithIndices = MaxPoolOptions & { returnIndices: true };
+
+function maxPoolNd(
+  op: string,
+  rank: 1 | 2 | 3,
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxPoolOptions,
+): Tensor | [Tensor, Tensor] {
+  requireFloating(op, x);
+  const [values, indices] = maxOverWindows(x, poolGeometry(op, rank, x.shape, kernelSize, options));
+  return options.returnIndices ? [values, indices] : values;
+}
+
+function avgPoolNd(
+  op: string,
+  rank: 1 | 2 | 3,
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: AvgPoolOptions,
+): Tensor {
+  requireFloating(op, x);
+  const { divisorOverride, countIncludePad = true } = options;
+  if (
+    divisorOverride !== undefined &&
+    (!Number.isFinite(divisorOverride) || divisorOverride === 0)
+  ) {
+    throw new ValueError(
+      `${op}: divisorOverride must be a non-zero number, got ${divisorOverride}`,
+    );
+  }
+  const g = poolGeometry(op, rank, x.shape, kernelSize, { ...options, dilation: 1 });
+  return averageOverWindows(x, g, divisorOverride ?? (countIncludePad ? "span" : "count"));
+}
+
+/**
+ * 1-D max pooling over `[N, C, L]` or `[C, L]` (`torch.nn.functional.max_pool1d`).
+ * With `returnIndices: true` returns `[values, indices]`, the indices being
+ * flat positions within each input plane (int32).
+ *
+ * @example
+ * lt.maxPool1d(lt.tensor([[[1, 3, 2, 5]]]), 2).arraySync(); // [[[3, 5]]]
+ */
+export function maxPool1d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: WithIndices,
+): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: IntOrTuple, options?: MaxPoolOptions): Tensor;
+export function maxPool1d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool1d", 1, x, kernelSize, options);
+}
+
+/**
+ * 2-D max pooling over `[N, C, H, W]` or `[C, H, W]`
+ * (`torch.nn.functional.max_pool2d`). Options: `stride` (default: the
+ * kernel), `padding`, `dilation`, `ceilMode`, `returnIndices` (then returns
+ * `[values, indices]`, indices flat within each `H * W` plane, as
+ * `maxUnpool2d` in PyTorch expects).
+ *
+ * @example
+ * const x = lt.randn([1, 16, 28, 28]);
+ * lt.maxPool2d(x, 2).shape; // [1, 16, 14, 14]
+ * const [values, indices] = lt.maxPool2d(x, 3, { stride: 2, padding: 1, returnIndices: true });
+ */
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: WithIndices,
+): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: IntOrTuple, options?: MaxPoolOptions): Tensor;
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool2d", 2, x, kernelSize, options);
+}
+
+/**
+ * 3-D max pooling over `[N, C, D, H, W]` or `[C, D, H, W]`
+ * (`torch.nn.functional.max_pool3d`).
+ *
+ * @example
+ * lt.maxPool3d(lt.randn([1, 2, 4, 4, 4]), 2).shape; // [1, 2, 2, 2, 2]
+ */
+export function maxPool3d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: WithIndices,
+): [Tensor, Tensor];
+export function maxPool3d(x: Tensor, kernelSize: IntOrTuple, options?: MaxPoolOptions): Tensor;
+export function maxPool3d(
+  x: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxPoolOptions = {},
+): Tensor | [Tensor, Tensor] {
+  return maxPoolNd("maxPool3d", 3, x, kernelSize, options);
+}
+
+/**
+ * 1-D average pooling over `[N, C, L]` or `[C, L]` (`torch.nn.functional.avg_pool1d`).
+ *
+ * @example
+ * lt.avgPool1d(lt.tensor([[[1, 3, 2, 6]]]), 2).arraySync(); // [[[2, 4]]]
+ */
+export function avgPool1d(x: Tensor, kernelSize: IntOrTuple, options: AvgPoolOptions = {}): Tensor {
+  return avgPoolNd("avgPool1d", 1, x, kernelSize, options);
+}
+
+/**
+ * 2-D average pooling over `[N, C, H, W]` or `[C, H, W]`
+ * (`torch.nn.functional.avg_pool2d`). Options: `stride` (default: the
+ * kernel), `padding`, `ceilMode`, `countIncludePad` (default true: zero
+ * padding counts in the divisor), `divisorOverride`.
+ *
+ * @example
+ * lt.avgPool2d(lt.ones([1, 1, 4, 4]), 3, { stride: 1, padding: 1, countIncludePad: false }).shape; // [1, 1, 4, 4]
+ */
+export function avgPool2d(x: Tensor, kernelSize: IntOrTuple, options: AvgPoolOptions = {}): Tensor {
+  return avgPoolNd("avgPool2d", 2, x, kernelSize, options);
+}
+
+/**
+ * 3-D average pooling over `[N, C, D, H, W]` or `[C, D, H, W]`
+ * (`torch.nn.functional.avg_pool3d`).
+ *
+ * @example
+ * lt.avgPool3d(lt.ones([1, 1, 4, 4, 4]), 2).shape; // [1, 1, 2, 2, 2]
+ */
+export function avgPool3d(x: Tensor, kernelSize: IntOrTuple, options: AvgPoolOptions = {}): Tensor {
+  return avgPoolNd("avgPool3d", 3, x, kernelSize, options);
+}
+
+/** An adaptive pool's output size: one int for every dim, or one per dim (`null` keeps the input's). */
+export type AdaptiveSize = number | (number | null)[];
+
+function adaptiveAvgPoolNd(
+  op: string,
+  rank: 1 | 2 | 3,
+  x: Tensor,
+  outputSize: AdaptiveSize,
+): Tensor {
+  requireFloating(op, x);
+  return averageOverWindows(x, adaptivePoolGeometry(op, rank, x.shape, outputSize), "count");
+}
+
+function adaptiveMaxPoolNd(
+  op: string,
+  rank: 1 | 2 | 3,
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  returnIndices: boolean | undefined,
+): Tensor | [Tensor, Tensor] {
+  requireFloating(op, x);
+  const [values, indices] = maxOverWindows(x, adaptivePoolGeometry(op, rank, x.shape, outputSize));
+  return returnIndices ? [values, indices] : values;
+}
+
+/**
+ * Average pooling to a fixed output length, whatever the input's
+ * (`torch.nn.functional.adaptive_avg_pool1d`).
+ *
+ * @example
+ * lt.adaptiveAvgPool1d(lt.tensor([[[1, 2, 3, 4, 5, 6]]]), 3).arraySync(); // [[[1.5, 3.5, 5.5]]]
+ */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolNd("adaptiveAvgPool1d", 1, x, outputSize);
+}
+
+/**
+ * Average pooling to a fixed `[outH, outW]`, whatever the input size
+ * (`torch.nn.functional.adaptive_avg_pool2d`); `1` is global average
+ * pooling. Window `i` covers `[floor(i * in / out), ceil((i + 1) * in / out))`.
+ *
+ * @example
+ * lt.adaptiveAvgPool2d(lt.randn([8, 512, 7, 7]), 1).shape; // [8, 512, 1, 1]
+ */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolNd("adaptiveAvgPool2d", 2, x, outputSize);
+}
+
+/**
+ * Average pooling to a fixed `[outD, outH, outW]` (`torch.nn.functional.adaptive_avg_pool3d`).
+ *
+ * @example
+ * lt.adaptiveAvgPool3d(lt.randn([1, 2, 5, 6, 7]), [1, 2, 3]).shape; // [1, 2, 1, 2, 3]
+ */
+export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  return adaptiveAvgPoolNd("adaptiveAvgPool3d", 3, x, outputSize);
+}
+
+/**
+ * Max pooling to a fixed output length (`torch.nn.functional.adaptive_max_pool1d`).
+ *
+ * @example
+ * lt.adaptiveMaxPool1d(lt.tensor([[[1, 5, 2, 4]]]), 2).arraySync(); // [[[5, 4]]]
+ */
+export function adaptiveMaxPool1d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices: true },
+): [Tensor, Tensor];
+export function adaptiveMaxPool1d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options?: { returnIndices?: boolean },
+): Tensor;
+export function adaptiveMaxPool1d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool1d", 1, x, outputSize, options.returnIndices);
+}
+
+/**
+ * Max pooling to a fixed `[outH, outW]` (`torch.nn.functional.adaptive_max_pool2d`).
+ *
+ * @example
+ * lt.adaptiveMaxPool2d(lt.randn([1, 3, 9, 9]), [2, 2]).shape; // [1, 3, 2, 2]
+ */
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices: true },
+): [Tensor, Tensor];
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options?: { returnIndices?: boolean },
+): Tensor;
+export function adaptiveMaxPool2d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool2d", 2, x, outputSize, options.returnIndices);
+}
+
+/**
+ * Max pooling to a fixed `[outD, outH, outW]` (`torch.nn.functional.adaptive_max_pool3d`).
+ *
+ * @example
+ * lt.adaptiveMaxPool3d(lt.randn([1, 1, 4, 5, 6]), 2).shape; // [1, 1, 2, 2, 2]
+ */
+export function adaptiveMaxPool3d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices: true },
+): [Tensor, Tensor];
+export function adaptiveMaxPool3d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options?: { returnIndices?: boolean },
+): Tensor;
+export function adaptiveMaxPool3d(
+  x: Tensor,
+  outputSize: AdaptiveSize,
+  options: { returnIndices?: boolean } = {},
+): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPoolNd("adaptiveMaxPool3d", 3, x, outputSize, options.returnIndices);
 }

@@ -2,6 +2,8 @@
 // (test/fixtures/nn_ops/<family>.json) and compares results with them.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { tensor } from "../../tensor/ops/creation.js";
+import type { Tensor } from "../../tensor/tensor.js";
 
 export interface FixtureTensor {
   shape: number[];
@@ -48,4 +50,45 @@ export function assertClose(
       (Number.isNaN(actual[i]) && Number.isNaN(want[i]));
     if (!ok) assert.fail(`${label}: element ${i} is ${actual[i]}, expected ${want[i]}`);
   }
+}
+
+/** A leaf tensor holding a fixture's values (float32 unless `int`). */
+export function fixtureTensor(
+  t: FixtureTensor,
+  { int = false, requiresGrad = false }: { int?: boolean; requiresGrad?: boolean } = {},
+): Tensor {
+  const flat = int ? tensor(Int32Array.from(t.data)) : tensor(Float32Array.from(t.data));
+  return tensor(flat.reshape(t.shape), { requiresGrad });
+}
+
+/**
+ * Runs a fixture case through the public op `run`: builds the inputs
+ * (float inputs require grad; `indices` is int32), compares the output (and
+ * the indices of a `[values, indices]` result), backpropagates the fixture's
+ * upstream gradient and compares every input gradient.
+ */
+export function checkCase(
+  c: FixtureCase,
+  run: (inputs: Record<string, Tensor>) => Tensor | [Tensor, Tensor],
+  tol: { atol?: number; rtol?: number } = {},
+): Record<string, Tensor> {
+  const inputs: Record<string, Tensor> = {};
+  for (const [name, t] of Object.entries(c.inputs)) {
+    inputs[name] = fixtureTensor(t, { int: name === "indices", requiresGrad: name in c.grads });
+  }
+  const result = run(inputs);
+  const out = Array.isArray(result) ? result[0] : result;
+  assert.deepEqual(out.shape, c.output.shape, "output shape");
+  assertClose(out.dataSync(), c.output, "output", tol);
+  if (c.output1 && Array.isArray(result)) {
+    assert.deepEqual([...result[1].dataSync()], c.output1.data, "indices");
+  }
+  out.backward(fixtureTensor(c.gradOutput));
+  for (const [name, expected] of Object.entries(c.grads)) {
+    const grad = inputs[name].grad;
+    assert.ok(grad, `no gradient reached ${name}`);
+    assert.deepEqual(grad.shape, expected.shape, `grad ${name} shape`);
+    assertClose(grad.dataSync(), expected, `grad ${name}`, tol);
+  }
+  return inputs;
 }

@@ -4,7 +4,8 @@
 // them is the output. The two gradients are the same product transposed, and
 // a transposed convolution is the input gradient of the convolution it
 // undoes, so three functions cover conv1d/2d/3d and convTranspose1d/2d/3d.
-import { col2im, im2col, type SlidingWindow, volume } from "./unfold.js";
+import type { KernelFn } from "../backend.js";
+import { col2im, denseData, im2col, type SlidingWindow, volume } from "./unfold.js";
 
 /**
  * Shapes of one convolution, in the forward direction: `x` is
@@ -19,10 +20,13 @@ export interface ConvGeometry extends SlidingWindow {
   groups: number;
 }
 
+/** Columns of `b` and `c` one GEMM pass works on, so that the `b` panel stays in cache. */
+const PANEL = 256;
+
 /**
- * `c (+)= a @ b` for row-major `a` `[m, k]`, `b` `[k, n]`, `c` `[m, n]`;
- * `transA` reads `a` stored as `[k, m]`, `transB` reads `b` stored as
- * `[n, k]`. Loop orders keep the innermost access contiguous.
+ * `c += a @ b` for row-major `b` `[k, n]` and `c` `[m, n]`; `a` is `[m, k]`,
+ * or `[k, m]` with `transA`. Four rows of `c` are updated per pass over a
+ * panel of `b`, so each `b` value is loaded once per four multiply-adds.
  */
 function gemm(
   a: Float32Array,
@@ -32,25 +36,86 @@ function gemm(
   n: number,
   k: number,
   transA: boolean,
-  transB: boolean,
 ): void {
-  if (transB) {
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        let acc = 0;
-        for (let p = 0; p < k; p++) acc += a[i * k + p] * b[j * k + p];
-        c[i * n + j] += acc;
+  const rowStep = transA ? 1 : k;
+  const colStep = transA ? m : 1;
+  for (let j0 = 0; j0 < n; j0 += PANEL) {
+    const j1 = Math.min(n, j0 + PANEL);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const c0 = i * n;
+      const c1 = c0 + n;
+      const c2 = c1 + n;
+      const c3 = c2 + n;
+      for (let p = 0; p < k; p++) {
+        const at = i * rowStep + p * colStep;
+        const a0 = a[at];
+        const a1 = a[at + rowStep];
+        const a2 = a[at + 2 * rowStep];
+        const a3 = a[at + 3 * rowStep];
+        const bp = p * n;
+        for (let j = j0; j < j1; j++) {
+          const bv = b[bp + j];
+          c[c0 + j] += a0 * bv;
+          c[c1 + j] += a1 * bv;
+          c[c2 + j] += a2 * bv;
+          c[c3 + j] += a3 * bv;
+        }
       }
     }
-    return;
+    for (; i < m; i++) {
+      const ci = i * n;
+      for (let p = 0; p < k; p++) {
+        const av = a[i * rowStep + p * colStep];
+        const bp = p * n;
+        for (let j = j0; j < j1; j++) c[ci + j] += av * b[bp + j];
+      }
+    }
   }
-  for (let i = 0; i < m; i++) {
-    const ci = i * n;
-    for (let p = 0; p < k; p++) {
-      const aip = transA ? a[p * m + i] : a[i * k + p];
-      if (aip === 0) continue;
-      const bp = p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+}
+
+/**
+ * `c += a @ bᵀ` for row-major `a` `[m, k]`, `b` `[n, k]`, `c` `[m, n]`: dot
+ * products of contiguous rows, four rows of `a` against one of `b` at a time.
+ */
+function gemmTransB(
+  a: Float32Array,
+  b: Float32Array,
+  c: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = i * k;
+    const a1 = a0 + k;
+    const a2 = a1 + k;
+    const a3 = a2 + k;
+    for (let j = 0; j < n; j++) {
+      const bj = j * k;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let p = 0; p < k; p++) {
+        const bv = b[bj + p];
+        s0 += a[a0 + p] * bv;
+        s1 += a[a1 + p] * bv;
+        s2 += a[a2 + p] * bv;
+        s3 += a[a3 + p] * bv;
+      }
+      c[i * n + j] += s0;
+      c[(i + 1) * n + j] += s1;
+      c[(i + 2) * n + j] += s2;
+      c[(i + 3) * n + j] += s3;
+    }
+  }
+  for (; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
+      c[i * n + j] += s;
     }
   }
 }
@@ -119,7 +184,6 @@ export function convForward(
         s.cols,
         s.rows,
         false,
-        false,
       );
     }
   }
@@ -164,7 +228,7 @@ export function convBackwardInput(
       const w = weight.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
       const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
       const gy = gradOut.subarray(o, o + s.outPerGroup * s.cols);
-      gemm(w, gy, gcols, s.rows, s.cols, s.outPerGroup, true, false);
+      gemm(w, gy, gcols, s.rows, s.cols, s.outPerGroup, true);
       if (!pointwise) col2im(gcols, s.inPerGroup, g, gx, xOffset);
     }
   }
@@ -189,8 +253,20 @@ export function convBackwardWeight(
       const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
       const gy = gradOut.subarray(o, o + s.outPerGroup * s.cols);
       const w = gw.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
-      gemm(gy, cols, w, s.outPerGroup, s.rows, s.cols, false, true);
+      gemmTransB(gy, cols, w, s.outPerGroup, s.rows, s.cols);
     }
   }
   return gw;
 }
+
+/**
+ * Kernels, all with a {@link ConvGeometry} as attrs: `conv` (x, weight,
+ * optional bias → output), `convBackwardInput` (gradOut, weight → input
+ * gradient; also the transposed convolution), `convBackwardWeight`
+ * (x, gradOut → weight gradient).
+ */
+export const kernels: Record<string, KernelFn<ConvGeometry>> = {
+  conv: ([x, w, b], _out, g) => convForward(denseData(x), denseData(w), b ? denseData(b) : null, g),
+  convBackwardInput: ([gy, w], _out, g) => convBackwardInput(denseData(gy), denseData(w), g),
+  convBackwardWeight: ([x, gy], _out, g) => convBackwardWeight(denseData(x), denseData(gy), g),
+};

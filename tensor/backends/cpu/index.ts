@@ -5,11 +5,16 @@
  */
 import { type DType, type TypedArray, typedArray } from "../../dtype.js";
 import { type Backend, type KernelFn, registerBackend, registerKernel } from "../backend.js";
+import { kernels as conv } from "./conv.js";
 import { kernels as elementwise } from "./elementwise.js";
 import { kernels as indexing } from "./indexing.js";
+import { kernels as interpolate } from "./interpolate.js";
 import { kernels as layout } from "./layout.js";
 import { kernels as matmul } from "./matmul.js";
+import { kernels as normalization } from "./normalization.js";
+import { kernels as pool } from "./pool.js";
 import { kernels as reduce } from "./reduce.js";
+import { kernels as unfold } from "./unfold.js";
 
 export const cpuBackend: Backend<TypedArray> = {
   name: "cpu",
@@ -31,7 +36,18 @@ export const cpuBackend: Backend<TypedArray> = {
 
 registerBackend("cpu", cpuBackend);
 
-const families: Record<string, KernelFn>[] = [elementwise, indexing, layout, matmul, reduce];
+const families: Record<string, KernelFn>[] = [
+  elementwise,
+  indexing,
+  layout,
+  matmul,
+  reduce,
+  conv,
+  pool,
+  unfold,
+  interpolate,
+  normalization,
+];
 for (const family of families) {
   for (const [op, fn] of Object.entries(family)) registerKernel(op, "cpu", fn);
 }

@@ -3,6 +3,8 @@
 // weighted sum of at most two input values along that axis, so an N-d resize
 // is N passes of one kernel, and its gradient is the transposed passes in
 // reverse order. The tables follow PyTorch's UpSample.h index rules exactly.
+import type { KernelFn } from "../backend.js";
+import { denseData } from "./unfold.js";
 
 /** For every output index along one axis: the two source indices and their weights. */
 export interface AxisResample {
@@ -183,3 +185,15 @@ export function interpolateBackward(
   }
   return cur;
 }
+
+/** Attrs of `interpolate` / `interpolateBackward`: `planes` contiguous planes, one table per spatial axis. */
+export interface InterpolateAttrs {
+  planes: number;
+  tables: AxisResample[];
+}
+
+export const kernels: Record<string, KernelFn<InterpolateAttrs>> = {
+  interpolate: ([x], _out, { planes, tables }) => interpolateForward(denseData(x), planes, tables),
+  interpolateBackward: ([gy], _out, { planes, tables }) =>
+    interpolateBackward(denseData(gy), planes, tables),
+};

@@ -3,7 +3,8 @@
 // window lies along each dim; the fixed-kernel pools (maxPool, avgPool) and
 // the adaptive ones differ only in how those windows are computed, so one
 // forward and one backward per reduction serve all of them.
-import type { Size3 } from "./unfold.js";
+import type { KernelFn } from "../backend.js";
+import { denseData, type Size3 } from "./unfold.js";
 
 /** Where the window of each output position lies along one spatial dim. */
 export interface AxisWindows {
@@ -201,3 +202,24 @@ export function avgPoolBackward(
   }
   return gx;
 }
+
+/** Attrs of the pooling kernels: `planes` contiguous planes of `inSize`, and the windows. */
+export interface PoolAttrs {
+  planes: number;
+  inSize: Size3;
+  windows: Windows3;
+  /** avgPool only. */
+  divisor?: AvgDivisor;
+}
+
+/**
+ * `maxPoolIndices` (x → int32 positions of the maxima), `avgPool` (x →
+ * averages), `avgPoolBackward` (gradOut → input gradient).
+ */
+export const kernels: Record<string, KernelFn<PoolAttrs>> = {
+  maxPoolIndices: ([x], _out, a) => maxPoolIndices(denseData(x), a.planes, a.inSize, a.windows),
+  avgPool: ([x], _out, a) =>
+    avgPoolForward(denseData(x), a.planes, a.inSize, a.windows, a.divisor!),
+  avgPoolBackward: ([gy], _out, a) =>
+    avgPoolBackward(denseData(gy), a.planes, a.inSize, a.windows, a.divisor!),
+};

@@ -1,6 +1,7 @@
 // im2col / col2im: the sliding-window gather that conv, unfold and fold are
 // built on. Every kernel here works on three spatial dims; 1-d and 2-d ops
 // pass size-1 leading dims, which costs nothing and keeps one code path.
+import type { KernelFn, KernelInput } from "../backend.js";
 
 /** A size or step along the three spatial dims (depth, height, width). */
 export type Size3 = [number, number, number];
@@ -156,3 +157,46 @@ export function foldForward(
   }
   return out;
 }
+
+/**
+ * The elements of a kernel input in row-major order: the storage itself
+ * when the view is contiguous (the windowed ops' frontends make it so),
+ * otherwise a gathered copy.
+ */
+export function denseData(input: KernelInput): Float32Array {
+  const storage = input.storage as Float32Array;
+  let size = 1;
+  let contiguous = true;
+  for (let d = input.shape.length - 1; d >= 0; d--) {
+    if (input.shape[d] !== 1 && input.strides[d] !== size) contiguous = false;
+    size *= input.shape[d];
+  }
+  if (contiguous) return storage.subarray(input.offset, input.offset + size);
+  const out = new Float32Array(size);
+  const index = new Array<number>(input.shape.length).fill(0);
+  for (let i = 0; i < size; i++) {
+    let at = input.offset;
+    for (let d = 0; d < index.length; d++) at += index[d] * input.strides[d];
+    out[i] = storage[at];
+    for (let d = index.length - 1; d >= 0 && ++index[d] === input.shape[d]; d--) index[d] = 0;
+  }
+  return out;
+}
+
+/** Attrs of the `unfold` and `fold` kernels. */
+export interface UnfoldAttrs {
+  batch: number;
+  channels: number;
+  win: SlidingWindow;
+}
+
+/**
+ * `unfold`: x `[batch, channels, ...inSize]` → `[batch, channels * volume(kernel), volume(outSize)]`;
+ * `fold`: the reverse direction, summing overlaps.
+ */
+export const kernels: Record<string, KernelFn<UnfoldAttrs>> = {
+  unfold: ([x], _out, { batch, channels, win }) =>
+    unfoldForward(denseData(x), batch, channels, win),
+  fold: ([cols], _out, { batch, channels, win }) =>
+    foldForward(denseData(cols), batch, channels, win),
+};

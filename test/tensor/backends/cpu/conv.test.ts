@@ -59,13 +59,13 @@ describe("conv geometry", () => {
   it("names channels and groups when they disagree", () => {
     assert.throws(
       () => convGeometry("conv2d", 2, [2, 3, 8, 8], [16, 4, 3, 3]),
-      /conv2d: input \[2,3,8,8\] has 3 channels but weight \[16,4,3,3\] expects 4 \(in_channels\/groups = 4, groups = 1\)/,
+      /conv2d: input \[2, 3, 8, 8\] has 3 channels but weight \[16, 4, 3, 3\] expects 4 \(in_channels\/groups = 4, groups = 1\)/,
     );
   });
   it("rejects a kernel larger than the padded input", () => {
     assert.throws(
       () => convGeometry("conv2d", 2, [1, 1, 3, 3], [1, 1, 5, 5], { padding: 0 }),
-      /kernel \[5,5\] is larger than the padded input \[3,3\]/,
+      /kernel \[5, 5\] is larger than the padded input \[3, 3\]/,
     );
   });
   it("rejects groups that do not divide the output channels", () => {
@@ -87,7 +87,7 @@ describe("conv geometry", () => {
           stride: 2,
           outputPadding: 2,
         }),
-      /outputPadding \[2,2\] must be smaller than either stride \[2,2\] or dilation \[1,1\]/,
+      /outputPadding \[2, 2\] must be smaller than either stride \[2, 2\] or dilation \[1, 1\]/,
     );
   });
 });

@@ -56,7 +56,7 @@ describe("interpolate geometry", () => {
   it("rejects bilinear on a 3-D input", () => {
     assert.throws(
       () => interpolateGeometry([1, 1, 4], { size: 8, mode: "bilinear" }),
-      /mode "bilinear" needs a 4-D input, got \[1,1,4\]/,
+      /mode "bilinear" needs a 4-D input, got \[1, 1, 4\]/,
     );
   });
   it("rejects alignCorners with nearest", () => {

@@ -61,13 +61,13 @@ describe("pool geometry", () => {
   it("rejects padding over half the kernel", () => {
     assert.throws(
       () => poolGeometry("maxPool2d", 2, [1, 1, 5, 5], 2, { padding: 2 }),
-      /maxPool2d: padding \[2,2\] must be at most half the kernel size \[2,2\]/,
+      /maxPool2d: padding \[2, 2\] must be at most half the kernel size \[2, 2\]/,
     );
   });
   it("rejects an input smaller than the kernel", () => {
     assert.throws(
       () => poolGeometry("avgPool2d", 2, [1, 1, 2, 5], 3, {}),
-      /avgPool2d: input \[1,1,2,5\] is too small for kernel \[3,3\]/,
+      /avgPool2d: input \[1, 1, 2, 5\] is too small for kernel \[3, 3\]/,
     );
   });
   it("rejects a wrong rank", () => {

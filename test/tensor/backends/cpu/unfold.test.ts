@@ -47,7 +47,7 @@ describe("unfold/fold geometry", () => {
   it("rejects a fold input whose block count does not match outputSize", () => {
     assert.throws(
       () => foldGeometry([1, 4, 8], [4, 4], 2),
-      /fold: input \[1,4,8\] has 8 blocks but outputSize \[4,4\] .* gives 3\*3 = 9/,
+      /fold: input \[1, 4, 8\] has 8 blocks but outputSize \[4, 4\] .* gives 3\*3 = 9/,
     );
   });
   it("rejects rows that are not a multiple of the kernel size", () => {
