@@ -12,7 +12,7 @@ import {
   convTranspose2d,
   convTranspose3d,
 } from "../../../tensor/ops/conv.js";
-import { ones, tensor } from "../../../tensor/ops/creation.js";
+import { ones, tensor, zeros } from "../../../tensor/ops/creation.js";
 import { randn } from "../../../tensor/random.js";
 import type { Tensor } from "../../../tensor/tensor.js";
 import { assertClose, checkCase, loadCases } from "../nn_ops_fixtures.js";
@@ -98,6 +98,13 @@ describe("conv ops", () => {
         });
       assert.ok(gradcheck(firstGrad, [x, w]));
     }
+  });
+
+  it("read non-contiguous inputs and empty batches", () => {
+    const x = randn([2, 5, 5, 3]).permute([0, 3, 1, 2]);
+    const w = randn([4, 3, 3, 3]);
+    assert.deepEqual(conv2d(x, w).arraySync(), conv2d(x.contiguous(), w).arraySync());
+    assert.deepEqual(conv2d(zeros([0, 3, 5, 5]), w).shape, [0, 4, 3, 3]);
   });
 
   it("name the shapes when channels and weight disagree", () => {
