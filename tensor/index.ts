@@ -19,6 +19,7 @@ export {
   registerKernel,
 } from "./backends/backend.js";
 export { getDefaultDevice, setDefaultDevice } from "./device.js";
+export { devices, synchronize, webgpuMemoryStats } from "./backends/webgpu/index.js";
 export {
   type DType,
   getDefaultDType,

@@ -30,6 +30,7 @@ import {
 } from "../kernels.js";
 import { type WebGPUAdapterReport, webgpuReport } from "./device.js";
 import type { ConvGeometry } from "../cpu/conv.js";
+import type { PoolAttrs } from "../cpu/pool.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { assign, castExpr, contiguous, elementwise, fill } from "./elementwise.js";
 import { gather, indexAlong, scatter } from "./indexing.js";
@@ -45,6 +46,7 @@ import {
   uploadStorage,
   type WebGPUStorage,
 } from "./queue.js";
+import { avgPool, avgPoolBackward, maxPoolIndices } from "./pooling.js";
 import { reduce, scan, softmax } from "./reduce.js";
 import { contiguousStrides, type GPUView } from "./view.js";
 
@@ -109,6 +111,9 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
   conv: ([x, w, b], _out, g: ConvGeometry) => convForward(view(x), view(w), b ? view(b) : null, g),
   convBackwardInput: ([gy, w], _out, g: ConvGeometry) => convBackwardInput(view(gy), view(w), g),
   convBackwardWeight: ([x, gy], _out, g: ConvGeometry) => convBackwardWeight(view(x), view(gy), g),
+  maxPoolIndices: ([x], _out, a: PoolAttrs) => maxPoolIndices(view(x), a),
+  avgPool: ([x], _out, a: PoolAttrs) => avgPool(view(x), a),
+  avgPoolBackward: ([gy], _out, a: PoolAttrs) => avgPoolBackward(view(gy), a),
   gather: ([x, index], _out, { dim }: DimAttrs) => gather(view(x), dim, view(index)),
   indexSelect: ([x, index], out, { dim }: DimAttrs) =>
     gather(view(x), dim, indexAlong(view(index), out.shape, dim)),

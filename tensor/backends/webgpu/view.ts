@@ -128,6 +128,11 @@ export class Params {
     return this.int(this.floatBits[0]);
   }
 
+  /** Overwrites word `at` (to fill in a position known only later). */
+  set(at: number, value: number): void {
+    this.words[at] = value >>> 0;
+  }
+
   get length(): number {
     return this.words.length;
   }
