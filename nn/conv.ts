@@ -143,7 +143,9 @@ function convOptions(o: ConvLayerOptions) {
   return { stride: o.stride, padding: o.padding, dilation: o.dilation, groups: o.groups };
 }
 
-function convTransposeOptions(o: ConvLayerOptions & ConvTransposeLayerOptions) {
+function convTransposeOptions(
+  o: ConvLayerOptions & Pick<ConvTransposeLayerOptions, "outputPadding">,
+) {
   return {
     stride: o.stride,
     padding: o.padding as IntOrTuple | undefined,

@@ -134,7 +134,8 @@ export function truncNormal_(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2): 
 
 /** Fills with `value`. */
 export function constant_(tensor: Tensor, value: number): Tensor {
-  return fill(tensor, rand(tensor.shape).mul(0).add(value));
+  noGrad(() => tensor.fill_(value));
+  return tensor;
 }
 
 /** Fills with 0. */

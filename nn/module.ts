@@ -30,7 +30,7 @@ export interface RemovableHandle {
 }
 
 /** Runs before `forward`; may return replacement arguments (an array). */
-export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | undefined;
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
 /** Runs after `forward`; may return a replacement output. */
 export type ForwardHook = (module: Module, args: unknown[], output: any) => unknown;
 

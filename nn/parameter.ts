@@ -27,11 +27,12 @@ export class Parameter extends Tensor {
 
 /**
  * Replaces the values of `target` by those of `source` without changing
- * its identity (PyTorch's `param.data = ...`): an in-place copy when shape,
- * dtype and device agree, otherwise `target` is re-pointed at `source`'s
- * memory (used by `module.to(device)`). Not recorded by autograd.
+ * its identity or dtype (PyTorch's `param.data = ...`): an in-place copy
+ * when shape and device agree, otherwise `target` is re-pointed at
+ * `source`'s memory (used by `module.to(device)`). Not recorded by autograd.
  */
 export function assignData(target: Tensor, source: Tensor): void {
+  source = source.cast(target.dtype);
   const same =
     target.device === source.device &&
     target.dtype === source.dtype &&

@@ -61,7 +61,7 @@ def enc_opt(v):
 CASES = []
 
 
-def case(name, module, lt, inputs, *, train=True, options=None, call=None, packed=None, grad_inputs=True, tol=None):
+def case(name, module, lt, inputs, *, train=True, options=None, call=None, lt_call=None, packed=None, grad_inputs=True, tol=None):
     """Runs one case and appends it to CASES."""
     torch.manual_seed(1234)
     state = {k: enc(v) for k, v in module.state_dict().items()}
@@ -100,6 +100,10 @@ def case(name, module, lt, inputs, *, train=True, options=None, call=None, packe
         c["packed"] = {"lengths": packed[0], "batchFirst": packed[1]}
     if tol is not None:
         c["tol"] = tol
+    if lt_call is not None:
+        # How lectern calls the module when it differs from call(*inputs, options):
+        # "qkv": m(x, x, x, options); "pairState": m(x, [h, c]).
+        c["call"] = lt_call
     CASES.append(c)
 
 
@@ -222,7 +226,7 @@ def build():
     case("RNNCell relu no h", nn.RNNCell(3, 4, nonlinearity="relu"), ["RNNCell", [3, 4], {"nonlinearity": "relu"}], [rn(2, 3)])
     lstm_cell = nn.LSTMCell(3, 4)
     h0, c0 = rn(2, 4), rn(2, 4)
-    case("LSTMCell", lstm_cell, ["LSTMCell", [3, 4], {}], [rn(2, 3), h0, c0], call=lambda m, x, h, c: m(x, (h, c)))
+    case("LSTMCell", lstm_cell, ["LSTMCell", [3, 4], {}], [rn(2, 3), h0, c0], call=lambda m, x, h, c: m(x, (h, c)), lt_call="pairState")
     case("GRUCell", nn.GRUCell(3, 4), ["GRUCell", [3, 4], {}], [rn(2, 3), rn(2, 4)])
     case("RNN tanh 2 layers", nn.RNN(3, 4, num_layers=2), ["RNN", [3, 4], {"numLayers": 2}], [rn(5, 2, 3)])
     case(
@@ -238,6 +242,7 @@ def build():
         ["LSTM", [3, 4], {"numLayers": 2, "bidirectional": True}],
         [rn(4, 2, 3), rn(4, 2, 4), rn(4, 2, 4)],
         call=lambda m, x, h, c: m(x, (h, c)),
+        lt_call="pairState",
     )
     case("GRU batchFirst 2 layers", nn.GRU(3, 4, num_layers=2, batch_first=True), ["GRU", [3, 4], {"numLayers": 2, "batchFirst": True}], [rn(2, 5, 3)])
     case(
@@ -271,7 +276,7 @@ def build():
 
     # Attention
     mha = nn.MultiheadAttention(8, 2)
-    case("MultiheadAttention self", mha, ["MultiheadAttention", [8, 2], {}], [rn(4, 2, 8)], call=lambda m, x: m(x, x, x))
+    case("MultiheadAttention self", mha, ["MultiheadAttention", [8, 2], {}], [rn(4, 2, 8)], call=lambda m, x: m(x, x, x), lt_call="qkv")
     mha2 = nn.MultiheadAttention(8, 2, batch_first=True)
     causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), 1)
     pad = torch.tensor([[False, False, False, False], [False, False, True, True]])
@@ -282,6 +287,7 @@ def build():
         [rn(2, 4, 8)],
         options={"attnMask": causal, "keyPaddingMask": pad},
         call=lambda m, x: m(x, x, x, attn_mask=causal, key_padding_mask=pad),
+        lt_call="qkv",
     )
     mha3 = nn.MultiheadAttention(8, 4, kdim=5, vdim=6)
     case(

@@ -9,7 +9,10 @@ import { reference, skipWithoutTorch } from "./torch_reference.js";
 
 function sample(): Map<string, RawTensor> {
   return new Map<string, RawTensor>([
-    ["layer.weight", { dtype: "float32", shape: [2, 3], data: new Float32Array([1, -2.5, 3, 0.125, 5, 6]) }],
+    [
+      "layer.weight",
+      { dtype: "float32", shape: [2, 3], data: new Float32Array([1, -2.5, 3, 0.125, 5, 6]) },
+    ],
     ["layer.bias", { dtype: "float32", shape: [3], data: new Float32Array([0.1, 0.2, 0.3]) }],
     ["steps", { dtype: "int32", shape: [], data: new Int32Array([7]) }],
     ["mask", { dtype: "bool", shape: [2, 2], data: new Uint8Array([1, 0, 0, 1]) }],
@@ -29,11 +32,17 @@ describe("safetensors", () => {
   });
 
   it("names the problem in a corrupt file", () => {
-    assert.throws(() => decodeSafetensors(new Uint8Array(4), "x.safetensors"), /x.safetensors .*only 4 bytes/);
+    assert.throws(
+      () => decodeSafetensors(new Uint8Array(4), "x.safetensors"),
+      /x.safetensors .*only 4 bytes/,
+    );
     const bytes = encodeSafetensors(sample());
-    assert.throws(() => decodeSafetensors(bytes.subarray(0, bytes.length - 4)), (e: Error) => {
-      return e instanceof ValueError && /tensor "\w+".*needs \d+ bytes/.test(e.message);
-    });
+    assert.throws(
+      () => decodeSafetensors(bytes.subarray(0, bytes.length - 4)),
+      (e: Error) => {
+        return e instanceof ValueError && /tensor "\w+".*needs \d+ bytes/.test(e.message);
+      },
+    );
     const bad = new Uint8Array(16);
     new DataView(bad.buffer).setBigUint64(0, 8n, true);
     bad.set(new TextEncoder().encode("not json"), 8);
@@ -41,11 +50,15 @@ describe("safetensors", () => {
   });
 
   it("rejects a shape that disagrees with the data", () => {
-    const t = new Map<string, RawTensor>([["w", { dtype: "float32", shape: [3], data: new Float32Array(2) }]]);
+    const t = new Map<string, RawTensor>([
+      ["w", { dtype: "float32", shape: [3], data: new Float32Array(2) }],
+    ]);
     assert.throws(() => encodeSafetensors(t), /"w" has shape \[3\] \(3 elements\) but 2 values/);
   });
 
-  it("writes files PyTorch reads and reads files PyTorch writes", { skip: skipWithoutTorch }, () => {
+  it("writes files PyTorch reads and reads files PyTorch writes", {
+    skip: skipWithoutTorch,
+  }, () => {
     const dir = mkdtempSync(join(tmpdir(), "lectern-st-"));
     const ours = join(dir, "ours.safetensors");
     writeFileSync(ours, encodeSafetensors(sample(), { format: "pt" }));
@@ -55,7 +68,10 @@ describe("safetensors", () => {
       const s = seen.tensors[k];
       assert.equal(s.dtype, { float32: "F32", int32: "I32", bool: "BOOL" }[t.dtype]);
       assert.deepEqual(s.shape, t.shape);
-      assert.deepEqual(s.values, Array.from(t.data, (v) => (t.dtype === "bool" ? v === 1 : v)));
+      assert.deepEqual(
+        s.values,
+        Array.from(t.data, (v) => (t.dtype === "bool" ? v === 1 : v)),
+      );
     }
     const theirs = join(dir, "theirs.safetensors");
     reference("roundtrip", ours, theirs);
