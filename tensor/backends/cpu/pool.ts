@@ -144,29 +144,8 @@ export function avgPoolForward(
   win: Windows3,
   divisor: AvgDivisor,
 ): Float32Array {
-  const [, H, W] = inSize;
-  const [wd, wh, ww] = win;
-  const inPlane = inSize[0] * H * W;
-  const div = divisors(divisor, win);
-  const out = new Float32Array(planes * div.length);
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
-    const base = p * inPlane;
-    for (let od = 0; od < wd.first.length; od++) {
-      for (let oh = 0; oh < wh.first.length; oh++) {
-        for (let ow = 0; ow < ww.first.length; ow++, o++) {
-          let sum = 0;
-          for (let i = 0, d = wd.first[od]; i < wd.count[od]; i++, d++) {
-            for (let j = 0, h = wh.first[oh]; j < wh.count[oh]; j++, h++) {
-              const row = base + (d * H + h) * W + ww.first[ow];
-              for (let k = 0; k < ww.count[ow]; k++) sum += x[row + k];
-            }
-          }
-          out[o] = sum / div[o % div.length];
-        }
-      }
-    }
-  }
+  const out = new Float32Array(planes * outVolume(win));
+  averageTransfer(x, out, planes, inSize, win, divisor, false);
   return out;
 }
 
@@ -178,29 +157,49 @@ export function avgPoolBackward(
   win: Windows3,
   divisor: AvgDivisor,
 ): Float32Array {
+  const gx = new Float32Array(planes * inSize[0] * inSize[1] * inSize[2]);
+  averageTransfer(gx, gradOut, planes, inSize, win, divisor, true);
+  return gx;
+}
+
+/**
+ * The one walk behind the average pool and its adjoint: for every output
+ * window, `out[o] = sum(image[window]) / divisor`, or with `adjoint`
+ * `image[window] += out[o] / divisor`.
+ */
+function averageTransfer(
+  image: Float32Array,
+  out: Float32Array,
+  planes: number,
+  inSize: Size3,
+  win: Windows3,
+  divisor: AvgDivisor,
+  adjoint: boolean,
+): void {
   const [, H, W] = inSize;
   const [wd, wh, ww] = win;
   const inPlane = inSize[0] * H * W;
   const div = divisors(divisor, win);
-  const gx = new Float32Array(planes * inPlane);
-  let o = 0;
-  for (let p = 0; p < planes; p++) {
+  for (let p = 0, o = 0; p < planes; p++) {
     const base = p * inPlane;
-    for (let od = 0; od < wd.first.length; od++) {
+    for (let od = 0, w = 0; od < wd.first.length; od++) {
       for (let oh = 0; oh < wh.first.length; oh++) {
-        for (let ow = 0; ow < ww.first.length; ow++, o++) {
-          const g = gradOut[o] / div[o % div.length];
+        for (let ow = 0; ow < ww.first.length; ow++, o++, w++) {
+          const g = adjoint ? out[o] / div[w] : 0;
+          let sum = 0;
           for (let i = 0, d = wd.first[od]; i < wd.count[od]; i++, d++) {
             for (let j = 0, h = wh.first[oh]; j < wh.count[oh]; j++, h++) {
               const row = base + (d * H + h) * W + ww.first[ow];
-              for (let k = 0; k < ww.count[ow]; k++) gx[row + k] += g;
+              const n = ww.count[ow];
+              if (adjoint) for (let k = 0; k < n; k++) image[row + k] += g;
+              else for (let k = 0; k < n; k++) sum += image[row + k];
             }
           }
+          if (!adjoint) out[o] = sum / div[w];
         }
       }
     }
   }
-  return gx;
 }
 
 /** Attrs of the pooling kernels: `planes` contiguous planes of `inSize`, and the windows. */

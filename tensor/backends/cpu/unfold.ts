@@ -39,38 +39,7 @@ export function im2col(
   win: SlidingWindow,
   cols: Float32Array,
 ): void {
-  const [D, H, W] = win.inSize;
-  const [oD, oH, oW] = win.outSize;
-  const [kD, kH, kW] = win.kernel;
-  const [sD, sH, sW] = win.stride;
-  const [pD, pH, pW] = win.padding;
-  const [dD, dH, dW] = win.dilation;
-  let out = 0;
-  for (let c = 0; c < channels; c++) {
-    const plane = xOffset + c * D * H * W;
-    for (let kd = 0; kd < kD; kd++) {
-      for (let kh = 0; kh < kH; kh++) {
-        for (let kw = 0; kw < kW; kw++) {
-          for (let od = 0; od < oD; od++) {
-            const id = od * sD - pD + kd * dD;
-            for (let oh = 0; oh < oH; oh++) {
-              const ih = oh * sH - pH + kh * dH;
-              if (id < 0 || id >= D || ih < 0 || ih >= H) {
-                cols.fill(0, out, out + oW);
-                out += oW;
-                continue;
-              }
-              const row = plane + (id * H + ih) * W;
-              for (let ow = 0; ow < oW; ow++) {
-                const iw = ow * sW - pW + kw * dW;
-                cols[out++] = iw >= 0 && iw < W ? x[row + iw] : 0;
-              }
-            }
-          }
-        }
-      }
-    }
-  }
+  windowTransfer(x, xOffset, cols, channels, win, true);
 }
 
 /**
@@ -86,6 +55,22 @@ export function col2im(
   gx: Float32Array,
   gxOffset: number,
 ): void {
+  windowTransfer(gx, gxOffset, cols, channels, win, false);
+}
+
+/**
+ * The one walk behind im2col and col2im: pairs every column entry with the
+ * image position it reads, copying image → columns (`toColumns`, padding
+ * reads 0) or adding columns → image (padding dropped).
+ */
+function windowTransfer(
+  image: Float32Array,
+  imageOffset: number,
+  cols: Float32Array,
+  channels: number,
+  win: SlidingWindow,
+  toColumns: boolean,
+): void {
   const [D, H, W] = win.inSize;
   const [oD, oH, oW] = win.outSize;
   const [kD, kH, kW] = win.kernel;
@@ -94,22 +79,30 @@ export function col2im(
   const [dD, dH, dW] = win.dilation;
   let at = 0;
   for (let c = 0; c < channels; c++) {
-    const plane = gxOffset + c * D * H * W;
+    const plane = imageOffset + c * D * H * W;
     for (let kd = 0; kd < kD; kd++) {
       for (let kh = 0; kh < kH; kh++) {
         for (let kw = 0; kw < kW; kw++) {
+          // output columns [lo, hi) are the ones whose tap lands inside the width
+          const shift = kw * dW - pW;
+          const lo = Math.min(oW, Math.max(0, Math.ceil(-shift / sW)));
+          const hi = Math.max(lo, Math.min(oW, Math.ceil((W - shift) / sW)));
           for (let od = 0; od < oD; od++) {
             const id = od * sD - pD + kd * dD;
-            for (let oh = 0; oh < oH; oh++) {
+            for (let oh = 0; oh < oH; oh++, at += oW) {
               const ih = oh * sH - pH + kh * dH;
-              if (id < 0 || id >= D || ih < 0 || ih >= H) {
-                at += oW;
-                continue;
-              }
-              const row = plane + (id * H + ih) * W;
-              for (let ow = 0; ow < oW; ow++, at++) {
-                const iw = ow * sW - pW + kw * dW;
-                if (iw >= 0 && iw < W) gx[row + iw] += cols[at];
+              const inside = id >= 0 && id < D && ih >= 0 && ih < H;
+              const row = plane + (id * H + ih) * W + shift;
+              if (toColumns) {
+                if (!inside) {
+                  cols.fill(0, at, at + oW);
+                  continue;
+                }
+                cols.fill(0, at, at + lo);
+                for (let ow = lo; ow < hi; ow++) cols[at + ow] = image[row + ow * sW];
+                cols.fill(0, at + hi, at + oW);
+              } else if (inside) {
+                for (let ow = lo; ow < hi; ow++) image[row + ow * sW] += cols[at + ow];
               }
             }
           }
