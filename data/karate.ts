@@ -1,3 +1,6 @@
+import * as lt from "../tensor/index.js";
+import type { Tensor } from "../tensor/tensor.js";
+
 /**
  * Zachary's karate club (W. W. Zachary, "An information flow model for
  * conflict and fission in small groups", J. Anthropological Research 33,
@@ -75,5 +78,47 @@ export function karateClubArrays(): KarateClubArrays {
     edges: KARATE_EDGES.map(([a, b]) => [a, b]),
     labels: Int32Array.from(KARATE_CLUBS),
     adjacency,
+  };
+}
+
+/** Zachary's karate club as tensors, ready for a graph network. */
+export interface KarateClubGraph {
+  numNodes: number;
+  /** Node features: the identity [34, 34] (one-hot node ids, as in Kipf & Welling's demo). */
+  x: Tensor;
+  /** Dense symmetric adjacency [34, 34], float32, no self-loops. */
+  adjacency: Tensor;
+  /** Edges in both directions, int32 [2, 156] (PyTorch Geometric's `edge_index`). */
+  edgeIndex: Tensor;
+  /** Club of each node, int32 [34]. */
+  y: Tensor;
+  /** The semi-supervised setting: only the two leaders (nodes 0 and 33) are labelled. */
+  trainMask: Tensor;
+  classes: string[];
+}
+
+/**
+ * Zachary's karate club as tensors for the GCN lecture.
+ *
+ * @example
+ * const g = data.karateClub();
+ * g.adjacency.sum(1); // node degrees
+ */
+export function karateClub(): KarateClubGraph {
+  const g = karateClubArrays();
+  const n = g.numNodes;
+  const sources = g.edges.flat();
+  const targets = g.edges.flatMap(([a, b]) => [b, a]);
+  const mask = new Uint8Array(n);
+  mask[0] = 1;
+  mask[n - 1] = 1;
+  return {
+    numNodes: n,
+    x: lt.eye(n),
+    adjacency: lt.tensor(g.adjacency).reshape([n, n]),
+    edgeIndex: lt.tensor([sources, targets], { dtype: "int32" }),
+    y: lt.tensor(g.labels),
+    trainMask: lt.tensor(mask, { dtype: "bool" }),
+    classes: [...KARATE_CLUB_NAMES],
   };
 }

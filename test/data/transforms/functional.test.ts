@@ -18,6 +18,7 @@ describe("image transforms equal torchvision's tensor path (PyTorch fixtures)", 
   for (const [i, c] of fixture.cases.entries()) {
     it(`${c.op}(${JSON.stringify(c.args)}) on [${c.input.shape}] #${i}`, () => {
       const img = { data: Float32Array.from(c.input.data), shape: c.input.shape };
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: each fixture case names its op
       const fn = TF[c.op] as (img: TF.Image, ...args: unknown[]) => TF.Image;
       const out = fn(img, ...c.args);
       assert.deepEqual(out.shape, c.output.shape);
