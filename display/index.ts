@@ -64,3 +64,23 @@ export {
   saliency,
 } from "./image.js";
 export { autogradGraph, type GraphLike, type GraphNodeLike, layoutGraph } from "./graph.js";
+export {
+  Button,
+  Checkbox,
+  type ControlSpec,
+  Dropdown,
+  FloatSlider,
+  HBox,
+  IntSlider,
+  Interactive,
+  interact,
+  interactive,
+  Label,
+  Output,
+  type SliderOptions,
+  VBox,
+  WIDGET_PROTOCOL_VERSION,
+  WIDGET_TARGET,
+  WIDGET_VIEW_MIME,
+  Widget,
+} from "./widgets.js";
