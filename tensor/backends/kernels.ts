@@ -41,7 +41,7 @@
  * | `interpolate`, `interpolateBackward` | x / gradOut | `InterpolateAttrs` (per-axis index/weight tables) | resampled / adjoint |
  * | `moments` | x as `[outer, channels, inner]` | `NormalizeAttrs` | `[2, channels]`: mean, biased variance |
  * | `normalize` | x, moments | `NormalizeAttrs` | `(x - mean) / sqrt(var + eps)` |
- * | `normalizeBackward` | gradOut, normalized y, moments | `NormalizeAttrs` | gradient of `normalize` w.r.t. x (batch statistics) |
+ * | `normalizeBackward` | gradOut, x, moments | `NormalizeAttrs` | gradient of `normalize` w.r.t. x (batch statistics) |
  */
 
 /** Elementwise ops with one input. */

@@ -26,8 +26,8 @@ function standardize(x: Tensor, attrs: NormalizeAttrs): { y: Tensor; stats: Tens
     y,
     "normalize",
     [x],
-    (g) => [runKernel("normalizeBackward", [g.contiguous(), y, stats], x.shape, x.dtype, attrs)],
-    [y],
+    (g) => [runKernel("normalizeBackward", [g, input, stats], x.shape, x.dtype, attrs)],
+    [input],
   );
   return { y: out, stats };
 }

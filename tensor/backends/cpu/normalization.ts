@@ -73,13 +73,15 @@ export function normalize(x: Float32Array, stats: Float32Array, a: NormalizeAttr
 }
 
 /**
- * Gradient of {@link normalize} with the batch's own moments, given its
- * output `y`: `invStd * (g - mean(g) - y * mean(g * y))` per channel (the
- * mean and variance depend on every input of the channel).
+ * Gradient of {@link normalize} with the batch's own moments:
+ * `invStd * (g - mean(g) - y * mean(g * y))` per channel, with
+ * `y = (x - mean) * invStd` recomputed from `x` (the mean and variance
+ * depend on every input of the channel). Reading `x` rather than the saved
+ * output lets users modify the output in place, as PyTorch allows.
  */
 export function normalizeBackward(
   gradOut: Float32Array,
-  y: Float32Array,
+  x: Float32Array,
   stats: Float32Array,
   a: NormalizeAttrs,
 ): Float32Array {
@@ -90,11 +92,13 @@ export function normalizeBackward(
   const sumGY = new Float64Array(channels);
   for (let o = 0, i = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
+      const m = stats[c];
+      const s = scale[c];
       let g = 0;
       let gy = 0;
       for (let b = 0; b < inner; b++, i++) {
         g += gradOut[i];
-        gy += gradOut[i] * y[i];
+        gy += gradOut[i] * (x[i] - m) * s;
       }
       sumG[c] += g;
       sumGY[c] += gy;
@@ -103,10 +107,13 @@ export function normalizeBackward(
   const gx = new Float32Array(gradOut.length);
   for (let o = 0, i = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
+      const m = stats[c];
       const meanG = sumG[c] / count;
       const meanGY = sumGY[c] / count;
       const s = scale[c];
-      for (let b = 0; b < inner; b++, i++) gx[i] = s * (gradOut[i] - meanG - y[i] * meanGY);
+      for (let b = 0; b < inner; b++, i++) {
+        gx[i] = s * (gradOut[i] - meanG - (x[i] - m) * s * meanGY);
+      }
     }
   }
   return gx;
@@ -114,11 +121,11 @@ export function normalizeBackward(
 
 /**
  * `moments` (x → `[2, channels]`), `normalize` (x, moments → y),
- * `normalizeBackward` (gradOut, y, moments → input gradient).
+ * `normalizeBackward` (gradOut, x, moments → input gradient).
  */
 export const kernels: Record<string, KernelFn<NormalizeAttrs>> = {
   moments: ([x], _out, a) => moments(denseData(x), a),
   normalize: ([x, stats], _out, a) => normalize(denseData(x), denseData(stats), a),
-  normalizeBackward: ([gy, y, stats], _out, a) =>
-    normalizeBackward(denseData(gy), denseData(y), denseData(stats), a),
+  normalizeBackward: ([gy, x, stats], _out, a) =>
+    normalizeBackward(denseData(gy), denseData(x), denseData(stats), a),
 };

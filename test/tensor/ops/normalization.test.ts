@@ -57,6 +57,14 @@ describe("normalization ops", () => {
     assert.notDeepEqual(mean.arraySync(), [0, 0, 0]);
   });
 
+  it("let the output be modified in place before backward, as PyTorch does", () => {
+    const x = randn([4, 3, 2], { requiresGrad: true });
+    const y = batchNorm(x, null, null, null, null, true);
+    y.relu_();
+    y.sum().backward();
+    assert.deepEqual(x.grad!.shape, [4, 3, 2]);
+  });
+
   it("batch norm refuses a single value per channel in training", () => {
     assert.throws(
       () => batchNorm(randn([1, 3]), null, null, null, null, true),
