@@ -39,7 +39,12 @@ export class Sequential extends Module {
   constructor(...modules: Module[] | [Record<string, Module>]) {
     super();
     const first = modules[0];
-    if (modules.length === 1 && first !== undefined && !(first instanceof Module)) {
+    if (
+      modules.length === 1 &&
+      typeof first === "object" &&
+      first !== null &&
+      !Array.isArray(first)
+    ) {
       for (const [name, m] of Object.entries(first)) {
         this.registerModule(name, checkModule("Sequential", m, `entry "${name}"`));
       }
