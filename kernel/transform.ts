@@ -228,7 +228,15 @@ export function compileCell(source: string): CompiledCell {
 
   // TypeScript appends `export {};` to a module without exports; it is not the last expression.
   const last = file.statements.filter((s) => !ts.isExportDeclaration(s)).pop();
-  const visitAwaits = (node: TS.Node): void => {
+  const visit = (node: TS.Node): void => {
+    // `import(x)` in a classic script has no module loader; route it like static imports.
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      edits.push({
+        start: node.expression.getStart(file),
+        end: node.expression.end,
+        text: IMPORT_FUNCTION,
+      });
+    }
     if (ts.isAwaitExpression(node)) {
       edits.push({
         start: node.expression.getStart(file),
@@ -237,9 +245,9 @@ export function compileCell(source: string): CompiledCell {
       });
       edits.push({ start: node.expression.end, end: node.expression.end, text: ")" });
     }
-    ts.forEachChild(node, visitAwaits);
+    ts.forEachChild(node, visit);
   };
-  visitAwaits(file);
+  visit(file);
   let prefix = '"use strict";';
   let suffix = "";
   if (isAsync) {

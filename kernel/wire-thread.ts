@@ -5,6 +5,7 @@
  * JupyterLab report a dead kernel).
  */
 import { randomUUID } from "node:crypto";
+import { writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
 import { type ConnectionInfo, endpoint } from "./connection.js";
@@ -33,8 +34,13 @@ const stdinBuffer = stdinBytes(shared);
 const signer = new Signer(connection.key, connection.signature_scheme);
 const session = randomUUID();
 
+/** Writes to the process's stderr directly: a worker's process.stderr goes through the main thread, which sends it to the notebook. */
 function log(text: string): void {
-  process.stderr.write(`[lectern kernel] ${text}\n`);
+  try {
+    writeSync(2, `[lectern kernel] ${text}\n`);
+  } catch {
+    // stderr closed: nothing to tell
+  }
 }
 
 function toMain(message: ToMain): void {
