@@ -188,7 +188,6 @@ describe("kernel protocol", () => {
     const ask = async (code: string) =>
       (await k.client.request("is_complete_request", { code })).content.status;
     assert.equal(await ask("function f() {"), "incomplete");
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: cells with template literals
     assert.equal(await ask("const s = `a ${1 + "), "incomplete");
     assert.equal(await ask("1 + 1"), "complete");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: cells with template literals
