@@ -230,6 +230,9 @@ def interpolate_cases():
     interp("linear", [2, 2, 6], size=9, mode="linear", alignCorners=False)
     interp("trilinear", [1, 1, 2, 3, 4], size=[3, 4, 3], mode="trilinear", alignCorners=True)
     interp("area", [1, 2, 7, 5], size=[3, 2], mode="area")
+    interp("bicubic up", [1, 2, 4, 5], size=[7, 9], mode="bicubic", alignCorners=False)
+    interp("bicubic align corners down", [1, 1, 6, 7], size=[4, 3], mode="bicubic", alignCorners=True)
+    interp("bicubic scale", [2, 1, 3, 4], scaleFactor=1.5, mode="bicubic", alignCorners=False)
     return cases
 
 

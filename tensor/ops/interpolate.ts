@@ -3,6 +3,7 @@
 // (backends/cpu/interpolate.ts) resamples one axis at a time.
 import {
   type AxisResample,
+  cubicTable,
   type InterpolateAttrs,
   linearTable,
   nearestTable,
@@ -22,6 +23,7 @@ export type InterpolateMode =
   | "linear"
   | "bilinear"
   | "trilinear"
+  | "bicubic"
   | "area";
 
 export interface InterpolateOptions {
@@ -31,7 +33,7 @@ export interface InterpolateOptions {
   scaleFactor?: number | number[];
   /** Default `"nearest"`. */
   mode?: InterpolateMode;
-  /** Linear modes only: align the centres of the corner pixels instead of the pixel areas. Default false. */
+  /** Interpolating modes only: align the centres of the corner pixels instead of the pixel areas. Default false. */
   alignCorners?: boolean;
   /**
    * Sample with the ratio of the sizes rather than `1 / scaleFactor`
@@ -40,10 +42,12 @@ export interface InterpolateOptions {
   recomputeScaleFactor?: boolean;
 }
 
+/** The modes that interpolate between pixels (and take `alignCorners`), and the rank each needs. */
 const LINEAR_RANK: Partial<Record<InterpolateMode, number>> = {
   linear: 1,
   bilinear: 2,
   trilinear: 3,
+  bicubic: 2,
 };
 
 /** What `interpolate` does to an input: its planes, spatial sizes and the factor PyTorch samples with. */
@@ -73,7 +77,7 @@ export function interpolateGeometry(
   const linearRank = LINEAR_RANK[mode];
   if (linearRank === undefined && !["nearest", "nearest-exact", "area"].includes(mode)) {
     throw new ValueError(
-      `interpolate: unknown mode "${mode}"; use nearest, nearest-exact, linear, bilinear, trilinear or area`,
+      `interpolate: unknown mode "${mode}"; use nearest, nearest-exact, linear, bilinear, trilinear, bicubic or area`,
     );
   }
   if (linearRank !== undefined && linearRank !== rank) {
@@ -83,7 +87,7 @@ export function interpolateGeometry(
   }
   if (options.alignCorners !== undefined && linearRank === undefined) {
     throw new ValueError(
-      `interpolate: alignCorners can only be set with the linear modes (linear, bilinear, trilinear), not "${mode}"`,
+      `interpolate: alignCorners can only be set with the interpolating modes (linear, bilinear, trilinear, bicubic), not "${mode}"`,
     );
   }
   const inSpatial = xShape.slice(2);
@@ -123,21 +127,23 @@ export function interpolateGeometry(
   };
 }
 
-/** The per-axis source tables of a nearest or linear `interpolate`. */
+/** The per-axis source tables of a nearest, linear or bicubic `interpolate`. */
 export function resampleTables(g: InterpolateGeometry): AxisResample[] {
-  return g.inSpatial.map((n, i) =>
-    LINEAR_RANK[g.mode] !== undefined
-      ? linearTable(n, g.outSpatial[i], g.alignCorners, g.scales[i])
-      : nearestTable(n, g.outSpatial[i], g.scales[i], g.mode === "nearest-exact"),
-  );
+  return g.inSpatial.map((n, i) => {
+    const out = g.outSpatial[i];
+    if (g.mode === "bicubic") return cubicTable(n, out, g.alignCorners, g.scales[i]);
+    if (LINEAR_RANK[g.mode] !== undefined) return linearTable(n, out, g.alignCorners, g.scales[i]);
+    return nearestTable(n, out, g.scales[i], g.mode === "nearest-exact");
+  });
 }
 
 /**
  * Resizes `[N, C, L]`, `[N, C, H, W]` or `[N, C, D, H, W]` inputs
  * (`torch.nn.functional.interpolate`). Give `size` or `scaleFactor`;
  * `mode` is `"nearest"` (default), `"nearest-exact"`, `"linear"` (3-D),
- * `"bilinear"` (4-D), `"trilinear"` (5-D) or `"area"`; `alignCorners`
- * (linear modes) maps the corner pixels onto each other. Indices follow
+ * `"bilinear"` (4-D), `"trilinear"` (5-D), `"bicubic"` (4-D; may overshoot
+ * the input range, as in PyTorch) or `"area"`; `alignCorners` (interpolating
+ * modes) maps the corner pixels onto each other. Indices follow
  * PyTorch exactly, including its use of `1 / scaleFactor` when a factor is
  * given (set `recomputeScaleFactor` to sample with `in / out` instead).
  *

@@ -1,19 +1,22 @@
-// Resizing as a sequence of one-axis resamplings. Nearest and (bi/tri)linear
-// interpolation are separable: every output value along one axis is a
-// weighted sum of at most two input values along that axis, so an N-d resize
-// is N passes of one kernel, and its gradient is the transposed passes in
-// reverse order. The tables follow PyTorch's UpSample.h index rules exactly.
+// Resizing as a sequence of one-axis resamplings. Nearest, (bi/tri)linear
+// and bicubic interpolation are separable: every output value along one axis
+// is a weighted sum of a few input values along that axis (1, 2 or 4 taps),
+// so an N-d resize is N passes of one kernel, and its gradient is the
+// transposed passes in reverse order. The tables follow PyTorch's
+// UpSample.h index and weight rules.
 import type { KernelFn } from "../backend.js";
 import { denseData } from "./unfold.js";
 
-/** For every output index along one axis: the two source indices and their weights. */
+/**
+ * For every output index along one axis, the `taps` source indices it reads
+ * and their weights: tap `t` of output `o` is at `o * taps + t`.
+ */
 export interface AxisResample {
   inSize: number;
   outSize: number;
-  i0: Int32Array;
-  i1: Int32Array;
-  w0: Float32Array;
-  w1: Float32Array;
+  taps: number;
+  index: Int32Array;
+  weight: Float32Array;
 }
 
 /**
@@ -44,16 +47,15 @@ export function nearestTable(
   exact: boolean,
 ): AxisResample {
   const scale = Math.fround(sourceScale(inSize, outSize, false, scaleFactor));
-  const i0 = new Int32Array(outSize);
+  const index = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
-    if (exact) i0[o] = Math.floor(Math.fround(Math.fround(o + 0.5) * scale));
-    else if (outSize === inSize) i0[o] = o;
-    else if (outSize === 2 * inSize) i0[o] = o >> 1;
-    else i0[o] = Math.floor(Math.fround(o * scale));
-    i0[o] = Math.min(i0[o], inSize - 1);
+    if (exact) index[o] = Math.floor(Math.fround(Math.fround(o + 0.5) * scale));
+    else if (outSize === inSize) index[o] = o;
+    else if (outSize === 2 * inSize) index[o] = o >> 1;
+    else index[o] = Math.floor(Math.fround(o * scale));
+    index[o] = Math.min(index[o], inSize - 1);
   }
-  const w0 = new Float32Array(outSize).fill(1);
-  return { inSize, outSize, i0, i1: i0, w0, w1: new Float32Array(outSize) };
+  return { inSize, outSize, taps: 1, index, weight: new Float32Array(outSize).fill(1) };
 }
 
 /**
@@ -69,26 +71,56 @@ export function linearTable(
   scaleFactor: number | undefined,
 ): AxisResample {
   const scale = sourceScale(inSize, outSize, alignCorners, scaleFactor);
-  const i0 = new Int32Array(outSize);
-  const i1 = new Int32Array(outSize);
-  const w0 = new Float32Array(outSize);
-  const w1 = new Float32Array(outSize);
+  const index = new Int32Array(2 * outSize);
+  const weight = new Float32Array(2 * outSize);
   for (let o = 0; o < outSize; o++) {
     if (outSize === inSize) {
-      i0[o] = o;
-      i1[o] = o;
-      w0[o] = 1;
+      index[2 * o] = index[2 * o + 1] = o;
+      weight[2 * o] = 1;
       continue;
     }
     const src = alignCorners ? o * scale : Math.max((o + 0.5) * scale - 0.5, 0);
     const lo = Math.min(Math.floor(src), inSize - 1);
     const frac = Math.min(src - lo, 1);
-    i0[o] = lo;
-    i1[o] = lo < inSize - 1 ? lo + 1 : lo;
-    w0[o] = 1 - frac;
-    w1[o] = frac;
+    index[2 * o] = lo;
+    index[2 * o + 1] = lo < inSize - 1 ? lo + 1 : lo;
+    weight[2 * o] = 1 - frac;
+    weight[2 * o + 1] = frac;
   }
-  return { inSize, outSize, i0, i1, w0, w1 };
+  return { inSize, outSize, taps: 2, index, weight };
+}
+
+/** Keys' cubic convolution kernel with PyTorch's `A = -0.75`, at distance `d` (0 <= d < 2). */
+function cubicWeight(d: number): number {
+  const A = -0.75;
+  if (d <= 1) return ((A + 2) * d - (A + 3)) * d * d + 1;
+  return ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
+}
+
+/**
+ * Bicubic table: four taps around `src` (computed as for linear, but not
+ * clamped at 0), cubic-convolution weights, and source indices clamped to
+ * the input so the border pixels repeat, as in PyTorch.
+ */
+export function cubicTable(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  scaleFactor: number | undefined,
+): AxisResample {
+  const scale = sourceScale(inSize, outSize, alignCorners, scaleFactor);
+  const index = new Int32Array(4 * outSize);
+  const weight = new Float32Array(4 * outSize);
+  for (let o = 0; o < outSize; o++) {
+    const src = alignCorners ? o * scale : (o + 0.5) * scale - 0.5;
+    const lo = Math.floor(src);
+    const t = src - lo;
+    for (let j = 0; j < 4; j++) {
+      index[4 * o + j] = Math.max(0, Math.min(inSize - 1, lo - 1 + j));
+      weight[4 * o + j] = cubicWeight(Math.abs(t - (j - 1)));
+    }
+  }
+  return { inSize, outSize, taps: 4, index, weight };
 }
 
 /** Resamples the middle axis of `x` viewed as `[outer, r.inSize, inner]`. */
@@ -103,11 +135,11 @@ export function resampleAxis(
     const src = a * r.inSize * inner;
     for (let o = 0; o < r.outSize; o++) {
       const dst = (a * r.outSize + o) * inner;
-      const s0 = src + r.i0[o] * inner;
-      const s1 = src + r.i1[o] * inner;
-      const w0 = r.w0[o];
-      const w1 = r.w1[o];
-      for (let k = 0; k < inner; k++) out[dst + k] = w0 * x[s0 + k] + w1 * x[s1 + k];
+      for (let t = o * r.taps; t < (o + 1) * r.taps; t++) {
+        const s = src + r.index[t] * inner;
+        const w = r.weight[t];
+        for (let k = 0; k < inner; k++) out[dst + k] += w * x[s + k];
+      }
     }
   }
   return out;
@@ -125,13 +157,10 @@ export function resampleAxisBackward(
     const dst = a * r.inSize * inner;
     for (let o = 0; o < r.outSize; o++) {
       const src = (a * r.outSize + o) * inner;
-      const d0 = dst + r.i0[o] * inner;
-      const d1 = dst + r.i1[o] * inner;
-      const w0 = r.w0[o];
-      const w1 = r.w1[o];
-      for (let k = 0; k < inner; k++) {
-        gx[d0 + k] += w0 * gradOut[src + k];
-        gx[d1 + k] += w1 * gradOut[src + k];
+      for (let t = o * r.taps; t < (o + 1) * r.taps; t++) {
+        const d = dst + r.index[t] * inner;
+        const w = r.weight[t];
+        for (let k = 0; k < inner; k++) gx[d + k] += w * gradOut[src + k];
       }
     }
   }

@@ -45,7 +45,7 @@ describe("interpolate", () => {
 
   it("passes gradcheck for every mode", () => {
     const x2 = randn([1, 2, 3, 4], { requiresGrad: true });
-    for (const mode of ["nearest", "nearest-exact", "bilinear", "area"] as const) {
+    for (const mode of ["nearest", "nearest-exact", "bilinear", "bicubic", "area"] as const) {
       assert.ok(
         gradcheck((x) => interpolate(x, { size: [5, 3], mode }), [x2]),
         mode,

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   interpolateBackward,
   interpolateForward,
+  cubicTable,
   linearTable,
   nearestTable,
 } from "../../../../tensor/backends/cpu/interpolate.js";
@@ -37,12 +38,20 @@ describe("cpu interpolate kernels match PyTorch", () => {
 
 describe("resample tables", () => {
   it("nearest doubling repeats every source index", () => {
-    assert.deepEqual([...nearestTable(3, 6, undefined, false).i0], [0, 0, 1, 1, 2, 2]);
+    assert.deepEqual([...nearestTable(3, 6, undefined, false).index], [0, 0, 1, 1, 2, 2]);
   });
   it("linear with alignCorners hits both ends exactly", () => {
     const t = linearTable(3, 5, true, undefined);
-    assert.deepEqual([...t.i0], [0, 0, 1, 1, 2]);
-    assert.deepEqual([...t.w1], [0, 0.5, 0, 0.5, 0]);
+    assert.deepEqual([...t.index], [0, 1, 0, 1, 1, 2, 1, 2, 2, 2]);
+    assert.deepEqual([...t.weight], [1, 0, 0.5, 0.5, 1, 0, 0.5, 0.5, 1, 0]);
+  });
+  it("cubic weights sum to 1 and repeat the border pixels", () => {
+    const t = cubicTable(4, 7, false, undefined);
+    for (let o = 0; o < 7; o++) {
+      const sum = t.weight.slice(4 * o, 4 * o + 4).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(sum - 1) < 1e-6);
+    }
+    assert.deepEqual([...t.index.slice(0, 4)], [0, 0, 0, 1]);
   });
 });
 
@@ -62,7 +71,7 @@ describe("interpolate geometry", () => {
   it("rejects alignCorners with nearest", () => {
     assert.throws(
       () => interpolateGeometry([1, 1, 4, 4], { size: 8, alignCorners: true }),
-      /alignCorners can only be set with the linear modes/,
+      /alignCorners can only be set with the interpolating modes/,
     );
   });
 });
