@@ -39,3 +39,19 @@ describe("karateClubArrays", () => {
     assert.equal(g.labels[33], 1);
   });
 });
+
+describe("karateClub (tensors)", () => {
+  it("gives identity features, a symmetric adjacency, both edge directions and two labelled nodes", async () => {
+    const { karateClub } = await import("../../data/karate.js");
+    const g = karateClub();
+    assert.deepEqual(g.x.shape, [34, 34]);
+    assert.deepEqual(g.edgeIndex.shape, [2, 156]);
+    const a = g.adjacency.arraySync() as number[][];
+    a.forEach((row, i) => row.forEach((v, j) => assert.equal(v, a[j]![i])));
+    assert.deepEqual(
+      Array.from(g.trainMask.dataSync()).flatMap((v, i) => (v ? [i] : [])),
+      [0, 33],
+    );
+    assert.equal(g.classes[g.y.dataSync()[33]!], "Officer");
+  });
+});
