@@ -348,6 +348,38 @@ def build():
         call=lambda m, s, t: m(s, t, tgt_mask=tmask),
     )
 
+    # Graph convolution and positional encoding: no PyTorch module, so the
+    # reference is the formula written in torch (Kipf & Welling 2017; the
+    # PyTorch Transformer tutorial's PositionalEncoding).
+    class GCN(nn.Module):
+        def __init__(self, i, o):
+            super().__init__()
+            self.weight = nn.Parameter(torch.randn(o, i) * 0.5)
+            self.bias = nn.Parameter(torch.randn(o) * 0.1)
+
+        def forward(self, x, a):
+            a = a + torch.eye(a.shape[0])
+            d = a.sum(1).rsqrt()
+            return (d[:, None] * a * d[None, :]) @ (x @ self.weight.t()) + self.bias
+
+    adj = torch.tensor([[0, 1, 1, 0, 0], [1, 0, 0, 1, 0], [1, 0, 0, 0, 0], [0, 1, 0, 0, 1], [0, 0, 0, 1, 0]], dtype=torch.float32)
+    case("GCNConv", GCN(3, 2), ["GCNConv", [3, 2], {}], [rn(5, 3), adj])
+
+    class Sinusoidal(nn.Module):
+        def __init__(self, d, max_len=50):
+            super().__init__()
+            position = torch.arange(max_len).unsqueeze(1)
+            div_term = torch.exp(torch.arange(0, d, 2) * (-math.log(10000.0) / d))
+            pe = torch.zeros(max_len, 1, d)
+            pe[:, 0, 0::2] = torch.sin(position * div_term)
+            pe[:, 0, 1::2] = torch.cos(position * div_term)
+            self.register_buffer("pe", pe, persistent=False)
+
+        def forward(self, x):
+            return x + self.pe[: x.size(0)]
+
+    case("PositionalEncoding", Sinusoidal(6), ["PositionalEncoding", [6], {"maxLen": 50, "dropout": 0}], [rn(7, 2, 6)])
+
     # Containers (key names "0.weight")
     seq = nn.Sequential(nn.Linear(4, 5), nn.ReLU(), nn.Linear(5, 2))
     case(
