@@ -47,7 +47,11 @@ describe("karateClub (tensors)", () => {
     assert.deepEqual(g.x.shape, [34, 34]);
     assert.deepEqual(g.edgeIndex.shape, [2, 156]);
     const a = g.adjacency.arraySync() as number[][];
-    a.forEach((row, i) => row.forEach((v, j) => assert.equal(v, a[j]![i])));
+    assert.deepEqual(
+      a,
+      a.map((_, i) => a.map((row) => row[i])),
+      "symmetric",
+    );
     assert.deepEqual(
       Array.from(g.trainMask.dataSync()).flatMap((v, i) => (v ? [i] : [])),
       [0, 33],
