@@ -274,20 +274,24 @@ async function gradeSubmission(s: Submission): Promise<SubmissionResult> {
     copySubmission(s.dir, scratch);
     writeFileSync(job.notebookPath, JSON.stringify(restored.notebook));
     writeFileSync(join(root, "job.json"), JSON.stringify(job));
-    const exit = await runWorker(join(root, "job.json"), s.isolation, s.limits);
+    const { exit, log } = await runWorker(join(root, "job.json"), s.isolation, s.limits);
     progress = readProgress(job.progressPath);
-    if (exit !== 0)
+    if (exit !== 0) {
       issues.push(
         exit === "killed"
           ? "the grading worker ran past the notebook's time limit and was killed"
           : `the grading worker exited with ${exit}`,
       );
+    }
+    if (progress !== undefined) issues.push(...progress.issues);
+    if ((exit !== 0 || (progress?.issues.length ?? 0) > 0) && log.trim() !== "") {
+      issues.push(`kernel log (last 2000 characters): ${log.trim().slice(-2000)}`);
+    }
   } catch (err) {
     issues.push(`grading failed: ${err instanceof Error ? err.message : String(err)}`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  if (progress !== undefined) issues.push(...progress.issues);
   const executed = progress?.notebook ?? restored.notebook;
   const rows = gradedRows(s, executed, progress, restored.tampered);
   const result: SubmissionResult = {
@@ -314,12 +318,15 @@ function readProgress(path: string): RunProgress | undefined {
   }
 }
 
-/** Runs the worker inside the sandbox; resolves to its exit code, or "killed" past the hard deadline. */
+/**
+ * Runs the worker inside the sandbox; resolves to its exit code ("killed"
+ * past the hard deadline) and its stderr, which carries the kernel's log.
+ */
 function runWorker(
   jobPath: string,
   isolation: Isolation,
   limits: Limits,
-): Promise<number | "killed"> {
+): Promise<{ exit: number | "killed"; log: string }> {
   const worker = fileURLToPath(new URL("./worker.js", import.meta.url));
   const argv = [...isolation.prefix, process.execPath, worker, jobPath];
   return new Promise((done) => {
@@ -330,7 +337,9 @@ function runWorker(
     });
     let log = "";
     child.stderr.on("data", (chunk: Buffer) => {
-      if (log.length < 20_000) log += chunk.toString();
+      // Keep the start and the end of a log a submission may flood.
+      const text = log + chunk.toString();
+      log = text.length <= 20_000 ? text : text.slice(0, 10_000) + text.slice(-10_000);
     });
     // The worker enforces the notebook limit itself; this is the backstop
     // for a worker that cannot (a kernel that ignores interrupts and restarts).
@@ -346,9 +355,7 @@ function runWorker(
     }, limits.notebookTimeoutMs + grace);
     child.on("close", (code) => {
       clearTimeout(timer);
-      if (code !== 0 && !killed && log.trim() !== "")
-        process.stderr.write(`[lectern grade] worker: ${log.trim()}\n`);
-      done(killed ? "killed" : (code ?? 1));
+      done({ exit: killed ? "killed" : (code ?? 1), log });
     });
   });
 }

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /**
  * How a submission runs. Layers, outermost first (docs/SECURITY.md states
@@ -87,6 +87,7 @@ export function kernelNodeOptions(options: {
   const reads = [
     options.scratch,
     options.connectionDir,
+    shimModules(options.scratch),
     join(root, "dist"),
     join(root, "package.json"),
     ...nodeModulesDirs(root),
@@ -95,7 +96,8 @@ export function kernelNodeOptions(options: {
   ];
   return [
     "--experimental-permission",
-    ...reads.map((p) => `--allow-fs-read=${p}`),
+    // A path given twice aborts Node 20 (an assertion in its permission radix tree).
+    ...[...new Set(reads)].map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     "--allow-addons",
     "--allow-worker",
@@ -104,11 +106,41 @@ export function kernelNodeOptions(options: {
   ];
 }
 
+/** The node_modules folder beside the scratch copy that holds the lectern shim. */
+function shimModules(scratch: string): string {
+  return join(dirname(scratch), "node_modules");
+}
+
+/**
+ * Makes `import ... from "lectern"` and `"lectern/grade"` resolve in cells
+ * whose notebook folder (the scratch copy) lies outside any lectern install:
+ * a `node_modules/lectern` beside the scratch folder, readable but not
+ * writable by the kernel, whose modules re-export lectern's own files (so a
+ * cell shares the kernel's module instances). The kernel resolves bare
+ * specifiers from the notebook folder first; see docs/SECURITY.md for what a
+ * submission could still shadow.
+ */
+export function writeLecternShim(scratch: string, root = packageRoot()): void {
+  const dir = join(shimModules(scratch), "lectern");
+  mkdirSync(dir, { recursive: true });
+  const target = (path: string) => JSON.stringify(pathToFileURL(join(root, path)).href);
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "lectern",
+      type: "module",
+      exports: { ".": "./index.js", "./grade": "./grade.js" },
+    }),
+  );
+  writeFileSync(join(dir, "index.js"), `export * from ${target("dist/index.js")};\n`);
+  writeFileSync(join(dir, "grade.js"), `export * from ${target("dist/grade/index.js")};\n`);
+}
+
 /**
  * The kernel's whole environment: nothing inherited from the grader but
- * PATH and the locale, HOME and TMPDIR in the scratch copy, type errors as
- * warnings (a submission with a type error in one cell still runs the rest,
- * as Python would), and the quick mode assignments use for long training.
+ * PATH and the locale, HOME and TMPDIR in the scratch copy, and type
+ * checking off: as with nbgrader's Python, only what a cell does at run time
+ * counts (a type error in an answer does not fail tests that pass).
  */
 export function kernelEnv(
   scratch: string,
@@ -119,7 +151,7 @@ export function kernelEnv(
     LANG: "C.UTF-8",
     HOME: scratch,
     TMPDIR: join(scratch, ".tmp"),
-    LECTERN_TYPECHECK: "warning",
+    LECTERN_TYPECHECK: "off",
     LECTERN_GRADING: "1",
     ...extra,
   };

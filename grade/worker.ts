@@ -9,7 +9,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import type { Notebook } from "./notebook.js";
 import { type GradingKernel, type RunProgress, runNotebook } from "./runner.js";
-import { kernelEnv, kernelNodeOptions, type Limits } from "./sandbox.js";
+import { kernelEnv, kernelNodeOptions, type Limits, writeLecternShim } from "./sandbox.js";
 
 /** What autograde hands the worker. */
 export interface WorkerJob {
@@ -58,6 +58,7 @@ async function main(jobPath: string): Promise<number> {
       throw new Error(`grade worker: could not bring up loopback: ${r.stderr || r.error}`);
   }
   mkdirSync(job.connectionDir, { recursive: true });
+  writeLecternShim(job.scratch);
   mkdirSync(kernelEnv(job.scratch).TMPDIR!, { recursive: true });
   // kernel/client.ts writes the connection file under os.tmpdir().
   process.env.TMPDIR = job.connectionDir;
@@ -73,23 +74,17 @@ async function main(jobPath: string): Promise<number> {
         connectionDir: job.connectionDir,
         limits: job.limits,
       }),
-      stderr: "pipe",
+      // The kernel's log goes to this worker's stderr, which autograde keeps
+      // (capped) and reports when something went wrong.
+      stderr: "inherit",
     });
   } catch (err) {
     const issues = [`the kernel did not start in the sandbox: ${String(err)}`];
     save({ executions: {}, notebook, issues });
     return 1;
   }
-  let stderr = "";
-  kernel.on("stderr", (text: string) => {
-    if (stderr.length < 10_000) stderr += text;
-  });
-  const progress = await runNotebook(kernel, notebook, job.limits, save);
+  await runNotebook(kernel, notebook, job.limits, save);
   await kernel.shutdown().catch(() => undefined);
-  if (progress.issues.length > 0 && stderr.trim() !== "") {
-    progress.issues.push(`kernel log: ${stderr.trim().slice(0, 2000)}`);
-    save(progress);
-  }
   return 0;
 }
 

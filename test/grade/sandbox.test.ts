@@ -11,6 +11,7 @@ import {
   kernelNodeOptions,
   packageRoot,
   probeIsolation,
+  writeLecternShim,
 } from "../../grade/sandbox.js";
 
 const root = packageRoot();
@@ -41,9 +42,10 @@ describe("grade sandbox", () => {
       limits: DEFAULT_LIMITS,
       root: "/opt/lectern",
     });
-    assert.deepEqual(options.filter((o) => o.startsWith("--allow-fs")).slice(0, 4), [
+    assert.deepEqual(options.filter((o) => o.startsWith("--allow-fs")).slice(0, 5), [
       "--allow-fs-read=/tmp/s/work",
       "--allow-fs-read=/tmp/s/conn",
+      "--allow-fs-read=/tmp/s/node_modules",
       "--allow-fs-read=/opt/lectern/dist",
       "--allow-fs-read=/opt/lectern/package.json",
     ]);
@@ -143,5 +145,44 @@ describe("grade sandbox", () => {
       .filter(Boolean)
       .map((l) => l.trim().split(":")[0]);
     assert.deepEqual(interfaces, ["lo"]);
+  });
+});
+
+describe("grade sandbox: lectern shim", () => {
+  it("lets a script in the scratch folder import lectern/grade under the permission flags", () => {
+    const base = mkdtempSync(join(tmpdir(), "lectern-sandbox-"));
+    const scratch = join(base, "work");
+    mkdirSync(scratch);
+    try {
+      writeLecternShim(scratch);
+      const file = join(scratch, "probe.mjs");
+      writeFileSync(
+        file,
+        'import { expect } from "lectern/grade"; expect(1).toBe(1); console.log("imported");',
+      );
+      const options = kernelNodeOptions({
+        scratch,
+        connectionDir: join(base, "conn"),
+        limits: DEFAULT_LIMITS,
+      });
+      const r = spawnSync(process.execPath, [...options, file], {
+        encoding: "utf8",
+        cwd: scratch,
+        env: kernelEnv(scratch),
+      });
+      assert.match(r.stdout, /imported/, r.stderr);
+      const write = spawnSync(
+        process.execPath,
+        [
+          ...options,
+          "-e",
+          `require("fs").writeFileSync(${JSON.stringify(join(base, "node_modules", "lectern", "grade.js"))}, "")`,
+        ],
+        { encoding: "utf8", cwd: scratch, env: kernelEnv(scratch) },
+      );
+      assert.match(write.stderr, /ERR_ACCESS_DENIED/);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
   });
 });

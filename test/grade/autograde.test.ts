@@ -1,0 +1,194 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type AutogradeReport, autograde } from "../../grade/autograde.js";
+import type { SubmissionResult } from "../../grade/gradebook.js";
+
+const fixtures = fileURLToPath(new URL("../../../test/fixtures/grade/toy/", import.meta.url));
+const source = join(fixtures, "source", "toy.ipynb");
+const hasClient = existsSync(fileURLToPath(new URL("../../kernel/client.js", import.meta.url)));
+const bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
+
+/** Expected totals (of 7) and per-cell statuses; see test/fixtures/grade/README.md. */
+const expected: Record<string, { score: number; statuses: string[] }> = {
+  alice: { score: 7, statuses: ["passed", "passed", "passed"] },
+  bob: { score: 3, statuses: ["passed", "failed", "partial"] },
+  carol: { score: 0, statuses: ["not-run", "not-run", "not-run"] },
+  dave: { score: 3, statuses: ["failed", "passed", "failed"] },
+  erin: { score: 7, statuses: ["passed", "passed", "passed"] },
+  "mallory-files": { score: 7, statuses: ["passed", "passed", "passed"] },
+  "mallory-net": { score: 7, statuses: ["passed", "passed", "passed"] },
+  // test_partial calls the looping square again: it times out, or, when the
+  // kernel had to be restarted to stop the first loop, square is gone.
+  "mallory-loop": { score: 3, statuses: ["timeout", "passed", "timeout|failed"] },
+  "mallory-oom": { score: 2, statuses: ["passed", "failed", "failed"] },
+};
+
+/** The printed output of the cell with this id in a graded notebook. */
+function cellText(student: string, out: string, id: string): string {
+  const nb = JSON.parse(readFileSync(join(out, student, "toy.ipynb"), "utf8"));
+  const cell = nb.cells.find((c: any) => c.id === id);
+  return (cell?.outputs ?? [])
+    .map((o: any) => [o.text ?? "", o.evalue ?? ""].flat().join(""))
+    .join("");
+}
+
+describe("grade autograde (through the real kernel, sandboxed)", {
+  skip: !hasClient && "kernel/client.ts has not landed",
+}, () => {
+  let dir: string;
+  let submissions: string;
+  let out: string;
+  let report: AutogradeReport;
+  const byStudent = new Map<string, SubmissionResult>();
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "lectern-autograde-"));
+    submissions = join(dir, "submitted");
+    out = join(dir, "graded");
+    cpSync(join(fixtures, "submissions"), submissions, { recursive: true });
+    // The malicious notebooks name real paths on this machine: the hidden
+    // tests, another student's work and the gradebook.
+    const peek = join(submissions, "mallory-files", "toy.ipynb");
+    writeFileSync(
+      peek,
+      readFileSync(peek, "utf8")
+        .replaceAll("{{SOURCE}}", source)
+        .replaceAll("{{OTHER}}", join(submissions, "alice", "toy.ipynb"))
+        .replaceAll("{{GRADEBOOK}}", join(out, "gradebook.csv")),
+    );
+    report = await autograde(source, submissions, out, {
+      jobs: 2,
+      limits: { cellTimeoutMs: 6000, notebookTimeoutMs: 90_000, memoryMb: 256 },
+    });
+    for (const r of report.results) byStudent.set(r.student, r);
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  for (const [student, want] of Object.entries(expected)) {
+    it(`grades ${student} to ${want.score} of 7`, () => {
+      const r = byStudent.get(student)!;
+      assert.ok(r, `no result for ${student}`);
+      assert.equal(
+        r.score,
+        want.score,
+        `${student}: ${JSON.stringify(r.rows.map((row) => row.error))} issues ${JSON.stringify(r.issues)}`,
+      );
+      r.rows.forEach((row, i) => {
+        assert.match(
+          row.status,
+          new RegExp(`^(${want.statuses[i]})$`),
+          `${student} ${row.cell}: ${row.error}`,
+        );
+      });
+      assert.deepEqual(
+        r.rows.map((row) => row.cell),
+        ["test_square", "test_mean", "test_partial"],
+      );
+      assert.equal(r.maxScore, 7);
+    });
+  }
+
+  it("reports the failing test's message and gives partial credit", () => {
+    const bob = byStudent.get("bob")!;
+    assert.match(
+      bob.rows[1]!.error,
+      /AssertionError: expect\(\.\.\.\)\.toBeCloseTo: got 3\.33333, expected 2\.5/,
+    );
+    assert.deepEqual([bob.rows[2]!.points, bob.rows[2]!.maxPoints], [1, 2]);
+  });
+
+  it("detects and reports a tampered test cell, then grades the released one", () => {
+    const erin = byStudent.get("erin")!;
+    assert.equal(erin.rows[0]!.tampered, true);
+    assert.ok(erin.issues.some((i) => /locked cell "test_square" was modified/.test(i)));
+  });
+
+  it("denies reading hidden tests and other students' work, and writing the gradebook", () => {
+    const text = cellText("mallory-files", out, "peek");
+    assert.match(text, /read source: ERR_ACCESS_DENIED/);
+    assert.match(text, /read other student: ERR_ACCESS_DENIED/);
+    assert.match(text, /overwrite gradebook: ERR_ACCESS_DENIED/);
+    assert.match(text, /write own folder: ok/);
+    assert.doesNotMatch(text, /LEAKED|WROTE/);
+    assert.doesNotMatch(readFileSync(join(out, "gradebook.csv"), "utf8"), /1000/);
+  });
+
+  it("denies processes and the network; a worker bomb stays inside its submission", () => {
+    const text = cellText("mallory-net", out, "escape");
+    assert.match(text, /spawn: ERR_ACCESS_DENIED/);
+    assert.doesNotMatch(text, /CONNECTED|RAN/);
+    if (report.isolation.network === "namespace")
+      assert.match(text, /connect 1\.1\.1\.1:53: (ENETUNREACH|EHOSTUNREACH|timeout)/);
+  });
+
+  it("stops an infinite loop at the cell limit and recovers from running out of memory", () => {
+    assert.ok(byStudent.get("mallory-loop")!.issues.some((i) => /timed out/.test(i)));
+    const oom = byStudent.get("mallory-oom")!;
+    assert.ok(
+      oom.issues.some((i) => /kernel died in cell mean/.test(i)),
+      JSON.stringify(oom.issues),
+    );
+    assert.match(
+      cellText("mallory-oom", out, "typed-bomb"),
+      /typed array bomb: .*(allocation failed|Invalid typed array length)/,
+    );
+  });
+
+  it("writes the gradebook, feedback and annotated notebooks", () => {
+    const csv = readFileSync(join(out, "gradebook.csv"), "utf8").trim().split("\n");
+    assert.equal(csv[0], "student,notebook,cell,points,maxPoints,status,error,tampered");
+    assert.equal(csv.length, 1 + 3 * Object.keys(expected).length);
+    const json = JSON.parse(readFileSync(join(out, "gradebook.json"), "utf8"));
+    assert.equal(json.submissions.find((s: any) => s.student === "alice").score, 7);
+    assert.match(readFileSync(join(out, "bob", "toy.html"), "utf8"), /toy\.ipynb: 3 \/ 7/);
+    assert.ok(readdirSync(join(out, "carol")).includes("toy.result.json"));
+    assert.match(report.summary, /toy\.ipynb: 9 submissions, max 7 points/);
+  });
+
+  it("resumes: a second run keeps earlier results and regrades only what changed", async () => {
+    const alice = join(submissions, "alice", "toy.ipynb");
+    const nb = JSON.parse(readFileSync(alice, "utf8"));
+    nb.cells.find((c: any) => c.id === "mean").source = [
+      "function mean(xs: number[]): number {\n",
+      "  return 0;\n",
+      "}",
+    ];
+    writeFileSync(alice, JSON.stringify(nb));
+    const again = await autograde(source, submissions, out, {
+      limits: { cellTimeoutMs: 6000, notebookTimeoutMs: 90_000, memoryMb: 256 },
+    });
+    assert.deepEqual(
+      again.skipped.sort(),
+      Object.keys(expected)
+        .filter((s) => s !== "alice")
+        .sort(),
+    );
+    assert.equal(again.results.find((r) => r.student === "alice")!.score, 3);
+    assert.equal(again.results.find((r) => r.student === "bob")!.score, 3);
+  });
+
+  it("prints a summary with a histogram from the command line", () => {
+    const r = spawnSync(
+      process.execPath,
+      [bin, "grade", "autograde", source, submissions, "-o", out],
+      { encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /kept {3}bob: 3 \/ 7/);
+    assert.match(r.stdout, /90-100% \| #+ +\d/);
+  });
+});
