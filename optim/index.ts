@@ -7,7 +7,8 @@ export * from "./adadelta.js";
 export * from "./adagrad.js";
 export * from "./adam.js";
 export * from "./adamw.js";
-export * from "./clip.js";
+// Gradient clipping lives in nn.utils (as torch.nn.utils); optim re-exports it for training loops.
+export { clipGradNorm_, clipGradValue_ } from "../nn/utils/clip.js";
 export * from "./earlyStopping.js";
 export * from "./optimizer.js";
 export * from "./rmsprop.js";
