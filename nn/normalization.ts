@@ -6,7 +6,7 @@
 import { ShapeError, ValueError } from "../tensor/errors.js";
 import { ones, tensor, zeros } from "../tensor/index.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { batchNorm, groupNorm, layerNorm, localResponseNorm } from "./functional/normalization.js";
+import { batchNorm, groupNorm, layerNorm, localResponseNorm } from "../tensor/ops/normalization.js";
 import * as init from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -97,13 +97,16 @@ abstract class BatchNormNd extends Module<[Tensor], Tensor> {
       if (this.momentum === null) factor = 1 / Number(this.num_batches_tracked.itemSync());
     }
     const useBatchStats = this.training || this.running_mean === null;
-    return batchNorm(input, this.running_mean, this.running_var, {
-      weight: this.weight,
-      bias: this.bias,
-      training: useBatchStats,
-      momentum: factor,
-      eps: this.eps,
-    });
+    return batchNorm(
+      input,
+      this.running_mean,
+      this.running_var,
+      this.weight,
+      this.bias,
+      useBatchStats,
+      factor,
+      this.eps,
+    );
   }
 
   /** About 7 operations per element (mean, variance, normalise, scale, shift). */
@@ -188,11 +191,7 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   }
 
   override forward(input: Tensor): Tensor {
-    return layerNorm(input, this.normalizedShape, {
-      weight: this.weight,
-      bias: this.bias,
-      eps: this.eps,
-    });
+    return layerNorm(input, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 
   flops(_args: unknown[], output: Tensor): number {
@@ -239,11 +238,7 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
   }
 
   override forward(input: Tensor): Tensor {
-    return groupNorm(input, this.numGroups, {
-      weight: this.weight,
-      bias: this.bias,
-      eps: this.eps,
-    });
+    return groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
   }
 
   override extraRepr(): string {

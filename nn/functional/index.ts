@@ -29,7 +29,6 @@ export {
 export { type AttentionOptions, causalMask, scaledDotProductAttention } from "./attention.js";
 export { bilinear, linear } from "./linear.js";
 export * from "./loss.js";
-export { batchNorm, groupNorm, layerNorm, localResponseNorm } from "./normalization.js";
 export {
   conv1d,
   conv2d,
@@ -40,6 +39,12 @@ export {
 } from "../../tensor/ops/conv.js";
 export { dropout, dropout1d, dropout2d, dropout3d } from "../../tensor/ops/dropout.js";
 export { embedding } from "../../tensor/ops/embedding.js";
+export {
+  batchNorm,
+  groupNorm,
+  layerNorm,
+  localResponseNorm,
+} from "../../tensor/ops/normalization.js";
 export { interpolate, upsample } from "../../tensor/ops/interpolate.js";
 export { pad } from "../../tensor/ops/layout.js";
 export {
