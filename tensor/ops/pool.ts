@@ -9,10 +9,13 @@ import {
   type Windows3,
 } from "../backends/cpu/pool.js";
 import type { Size3 } from "../backends/cpu/unfold.js";
+import { record } from "../autograd/node.js";
+import { hasKernel } from "../backends/backend.js";
 import { runKernel } from "../dispatch.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { zeros } from "./creation.js";
 import { requireFloating } from "./elementwise.js";
 import { type IntOrTuple, linearMap, spatialArg, toSize3, windowCount } from "./unfold.js";
 
@@ -153,16 +156,43 @@ function planeSize(g: PoolGeometry): number {
   return g.inSize[0] * g.inSize[1] * g.inSize[2];
 }
 
-/** Maxima over the windows of `g`: the kernel finds their positions, a gather reads them (and scatters the gradient back). */
+function outPlaneSize(g: PoolGeometry): number {
+  return g.windows.reduce((n, w) => n * w.first.length, 1);
+}
+
+/** Maxima over the windows of `g`, and their flat positions within each input plane. */
 function maxOverWindows(x: Tensor, g: PoolGeometry): [Tensor, Tensor] {
   const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows };
   const indices = runKernel("maxPoolIndices", [x.contiguous()], g.outShape, "int32", attrs);
-  const outPlane = g.windows.reduce((n, w) => n * w.first.length, 1);
-  const values = x
-    .reshape([g.planes, planeSize(g)])
-    .gather(1, indices.reshape([g.planes, outPlane]))
-    .reshape(g.outShape);
-  return [values, indices];
+  return [takeMaxima(x, indices, g), indices];
+}
+
+// Reading the maxima and sending their gradient back are each other's
+// transposes, so each is the other's gradient (max pooling differentiates
+// twice).
+
+function takeMaxima(x: Tensor, indices: Tensor, g: PoolGeometry): Tensor {
+  const picked = [g.planes, outPlaneSize(g)];
+  const planes = x.contiguous().reshape([g.planes, planeSize(g)]);
+  const out = runKernel("gather", [planes, indices.reshape(picked)], picked, x.dtype, { dim: 1 });
+  const values = out.reshape(g.outShape);
+  return record(values, "maxPool", [x], (gy) => [scatterMaxima(gy, indices, g, x.shape)]);
+}
+
+function scatterMaxima(gy: Tensor, indices: Tensor, g: PoolGeometry, xShape: number[]): Tensor {
+  let out: Tensor;
+  if (hasKernel("maxPoolBackward", gy.device)) {
+    const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows };
+    out = runKernel("maxPoolBackward", [gy.contiguous(), indices], xShape, gy.dtype, attrs);
+  } else {
+    // a backend without the dedicated kernel scatter-adds with the generic one
+    const picked = [g.planes, outPlaneSize(g)];
+    const zero = zeros([g.planes, planeSize(g)], { dtype: gy.dtype, device: gy.device });
+    const attrs = { dim: 1, reduce: "add" };
+    const src = [zero, indices.reshape(picked), gy.contiguous().reshape(picked)];
+    out = runKernel("scatter", src, [g.planes, planeSize(g)], gy.dtype, attrs).reshape(xShape);
+  }
+  return record(out, "maxPoolBackward", [gy], (ggx) => [takeMaxima(ggx, indices, g)]);
 }
 
 function averageOverWindows(x: Tensor, g: PoolGeometry, divisor: AvgDivisor): Tensor {

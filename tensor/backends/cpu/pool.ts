@@ -72,7 +72,7 @@ function outVolume(win: Windows3): number {
  * Max pool over `planes` (batch * channels) contiguous planes of `inSize`:
  * for every output, the flat position of the maximum inside its input plane
  * (PyTorch's `returnIndices` convention). The values are a gather of these,
- * so the gradient is the gather's scatter-add. A NaN in a window wins, and
+ * and the gradient {@link maxPoolBackward} scatters back to them. A NaN in a window wins, and
  * ties go to the first maximum, as in PyTorch.
  */
 export function maxPoolIndices(
@@ -111,6 +111,26 @@ export function maxPoolIndices(
     }
   }
   return indices;
+}
+
+/**
+ * Max pool backward: each output gradient goes to the input position its
+ * index names, summing where overlapping windows share a maximum. The
+ * transpose of gathering the maxima.
+ */
+export function maxPoolBackward(
+  gradOut: Float32Array,
+  indices: Int32Array,
+  planes: number,
+  inPlane: number,
+): Float32Array {
+  const outPlane = gradOut.length / Math.max(planes, 1);
+  const gx = new Float32Array(planes * inPlane);
+  for (let p = 0, o = 0; p < planes; p++) {
+    const base = p * inPlane;
+    for (let i = 0; i < outPlane; i++, o++) gx[base + indices[o]] += gradOut[o];
+  }
+  return gx;
 }
 
 /**
@@ -212,11 +232,19 @@ export interface PoolAttrs {
 }
 
 /**
- * `maxPoolIndices` (x → int32 positions of the maxima), `avgPool` (x →
- * averages), `avgPoolBackward` (gradOut → input gradient).
+ * `maxPoolIndices` (x → int32 positions of the maxima), `maxPoolBackward`
+ * (gradOut, indices → input gradient), `avgPool` (x → averages),
+ * `avgPoolBackward` (gradOut → input gradient).
  */
 export const kernels: Record<string, KernelFn<PoolAttrs>> = {
   maxPoolIndices: ([x], _out, a) => maxPoolIndices(denseData(x), a.planes, a.inSize, a.windows),
+  maxPoolBackward: ([gy, indices], _out, a) =>
+    maxPoolBackward(
+      denseData(gy),
+      (indices.storage as Int32Array).subarray(indices.offset),
+      a.planes,
+      a.inSize[0] * a.inSize[1] * a.inSize[2],
+    ),
   avgPool: ([x], _out, a) =>
     avgPoolForward(denseData(x), a.planes, a.inSize, a.windows, a.divisor!),
   avgPoolBackward: ([gy], _out, a) =>

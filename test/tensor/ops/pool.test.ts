@@ -50,15 +50,20 @@ describe("pool ops", () => {
     assert.ok(gradcheck((x) => pool.adaptiveMaxPool2d(x, 2), [x]));
   });
 
-  it("keep the average pool differentiable twice", () => {
-    const x = randn([1, 2, 4, 5], { requiresGrad: true });
-    const firstGrad = (x: Tensor) =>
-      enableGrad(() => {
-        const leaf = x.requiresGrad ? x : x.detach().requiresGrad_();
-        const y = pool.avgPool2d(leaf, 3, { stride: 1, padding: 1 });
-        return grad(y.mul(y).sum(), [leaf], { createGraph: true })[0]!;
-      });
-    assert.ok(gradcheck(firstGrad, [x]));
+  it("are differentiable twice (max and average)", () => {
+    const x = tensor(randperm(40).float().mul(0.1).reshape([1, 2, 4, 5]), { requiresGrad: true });
+    for (const pool2d of [
+      (t: Tensor) => pool.avgPool2d(t, 3, { stride: 1, padding: 1 }),
+      (t: Tensor) => pool.maxPool2d(t, 3, { stride: 1, padding: 1 }),
+    ]) {
+      const firstGrad = (x: Tensor) =>
+        enableGrad(() => {
+          const leaf = x.requiresGrad ? x : x.detach().requiresGrad_();
+          const y = pool2d(leaf);
+          return grad(y.mul(y).sum(), [leaf], { createGraph: true })[0]!;
+        });
+      assert.ok(gradcheck(firstGrad, [x]));
+    }
   });
 
   it("reject padding over half the kernel and too-small inputs", () => {

@@ -4,6 +4,7 @@ import {
   type AvgDivisor,
   avgPoolBackward,
   avgPoolForward,
+  maxPoolBackward,
   maxPoolIndices,
 } from "../../../../tensor/backends/cpu/pool.js";
 import { adaptivePoolGeometry, poolGeometry } from "../../../../tensor/ops/pool.js";
@@ -30,6 +31,7 @@ describe("cpu pool kernels match PyTorch", () => {
           (idx, o) => x[Math.floor(o / outPlane) * inPlane + idx],
         );
         assertClose(values, c.output, "output");
+        assertClose(maxPoolBackward(gy, indices, g.planes, inPlane), c.grads.x, "grad x");
       } else {
         const divisor: AvgDivisor =
           options.divisorOverride ?? (options.countIncludePad === false ? "count" : "span");
@@ -45,6 +47,12 @@ describe("cpu pool kernels match PyTorch", () => {
 });
 
 describe("max pool kernel", () => {
+  it("sums gradients where overlapping windows pick the same maximum", () => {
+    const g = poolGeometry("maxPool1d", 1, [1, 4], 2, { stride: 1 });
+    const indices = maxPoolIndices(Float32Array.from([0, 5, 1, 0]), 1, g.inSize, g.windows);
+    const gx = maxPoolBackward(Float32Array.from([1, 2, 4]), indices, 1, 4);
+    assert.deepEqual([...gx], [0, 3, 4, 0]);
+  });
   it("lets a NaN win its window, as PyTorch does", () => {
     const g = poolGeometry("maxPool1d", 1, [1, 4], 2, {});
     const x = Float32Array.from([1, Number.NaN, 3, 2]);
