@@ -348,6 +348,37 @@ def build():
         call=lambda m, s, t: m(s, t, tgt_mask=tmask),
     )
 
+    # Eval mode: dropout inside the layers must be off, running statistics used.
+    case("LSTM 2 layers dropout (eval)", nn.LSTM(3, 4, num_layers=2, dropout=0.5), ["LSTM", [3, 4], {"numLayers": 2, "dropout": 0.5}], [rn(4, 2, 3)], train=False)
+    mha_drop = nn.MultiheadAttention(8, 2, dropout=0.5, batch_first=True)
+    case(
+        "MultiheadAttention dropout + padding (eval)",
+        mha_drop,
+        ["MultiheadAttention", [8, 2], {"dropout": 0.5, "batchFirst": True}],
+        [rn(2, 4, 8)],
+        train=False,
+        options={"keyPaddingMask": pad},
+        call=lambda m, x: m(x, x, x, key_padding_mask=pad),
+        lt_call="qkv",
+    )
+    case(
+        "TransformerEncoderLayer dropout 0.1 (eval)",
+        nn.TransformerEncoderLayer(8, 2, dim_feedforward=16),
+        ["TransformerEncoderLayer", [8, 2], {"dimFeedforward": 16}],
+        [rn(4, 2, 8)],
+        train=False,
+    )
+    case("BatchNorm1d cumulative average", nn.BatchNorm1d(3, momentum=None), ["BatchNorm1d", [3], {"momentum": None}], [rn(5, 3)])
+    case(
+        "BatchNorm2d without running stats (eval)",
+        nn.BatchNorm2d(2, track_running_stats=False),
+        ["BatchNorm2d", [2], {"trackRunningStats": False}],
+        [rn(3, 2, 2, 2)],
+        train=False,
+    )
+    case("GRUCell unbatched", nn.GRUCell(3, 4), ["GRUCell", [3, 4], {}], [rn(3), rn(4)])
+    case("LSTM unbatched", nn.LSTM(3, 4), ["LSTM", [3, 4], {}], [rn(5, 3)])
+
     # Graph convolution and positional encoding: no PyTorch module, so the
     # reference is the formula written in torch (Kipf & Welling 2017; the
     # PyTorch Transformer tutorial's PositionalEncoding).
