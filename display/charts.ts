@@ -224,7 +224,7 @@ export function histograms(
   const nrows = Math.ceil(entries.length / cols);
   return new Figure(data, {
     ...layout,
-    ...title(options.title ?? (options.grad ? "gradients" : "values")),
+    ...title(options.title ?? (options.grad ? "gradients" : undefined)),
     showlegend: false,
     width: options.width ?? Math.max(640, 300 * cols),
     height: options.height ?? 80 + 230 * nrows,

@@ -89,6 +89,8 @@ export interface Layout {
     xref: string;
     yref: string;
     showarrow?: boolean;
+    xanchor?: "left" | "center" | "right";
+    yanchor?: "top" | "middle" | "bottom";
   }[];
   [axis: `xaxis${string}` | `yaxis${string}`]: AxisLayout | undefined;
 }

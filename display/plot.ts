@@ -28,7 +28,7 @@ import { palette } from "./colormap.js";
 import type { FigureSpec, Layout, ScatterTrace, Trace } from "./figure.js";
 import { base64, DISPLAY, type Displayable, escapeHtml, scriptSafe, uniqueId } from "./mime.js";
 import { show } from "./show.js";
-import { renderSvg } from "./svgchart.js";
+import { marginsOf, renderSvg } from "./svgchart.js";
 
 /** The MIME type of plotly figure JSON. */
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -159,9 +159,14 @@ export class Figure implements Displayable {
     return renderSvg(this.toJSON());
   }
 
-  /** The MIME bundle; `library` is HTML prepended to `text/html` (plotly.js, when this plot carries it). */
+  /**
+   * The MIME bundle; `library` is HTML prepended to `text/html` (plotly.js,
+   * when this plot carries it). The plotly JSON gets the static renderer's
+   * margins and size so both versions share one geometry.
+   */
   bundle(library = ""): MimeBundle {
     const spec = this.toJSON();
+    spec.layout = { width: 640, height: 400, ...spec.layout, margin: marginsOf(spec) };
     const svg = this.svg();
     return {
       [PLOTLY_MIME]: spec,

@@ -42,6 +42,8 @@ export function gridLayout(titles: string[], cols: number, gap = 0.08): Layout {
         xref: "paper",
         yref: "paper",
         showarrow: false,
+        xanchor: "center",
+        yanchor: "bottom",
       });
     }
   });

@@ -7,7 +7,7 @@
  * version is plotly's.
  */
 import { colorAt, colorScales, contrastText, palette, rgbHex } from "./colormap.js";
-import type { AxisLayout, FigureSpec, HeatmapTrace, Trace } from "./figure.js";
+import type { AxisLayout, BarTrace, FigureSpec, HeatmapTrace, Trace } from "./figure.js";
 import { base64, escapeHtml } from "./mime.js";
 import { encodePng } from "./png.js";
 
@@ -99,7 +99,13 @@ function makeScale(axis: AxisLayout, traces: Trace[], letter: "x" | "y"): Scale 
     hi = Math.max(hi, 0);
   }
   const heat = traces.find((t): t is HeatmapTrace => t.type === "heatmap");
-  if (heat && nums.length > 1) {
+  const bar = traces.find((t): t is BarTrace => t.type === "bar");
+  if (bar && letter === "x") {
+    // Bars are centred on their x: keep the outer halves inside the axis.
+    const half = (bar.width ?? minGap(bar.x.map(Number)) * 0.8) / 2;
+    lo -= half;
+    hi += half;
+  } else if (heat && nums.length > 1) {
     // Heatmap cells are centred on their coordinates: extend by half a cell.
     const n = letter === "x" ? (heat.z[0]?.length ?? 1) : heat.z.length;
     const half = (hi - lo) / Math.max(1, n - 1) / 2;
@@ -296,6 +302,31 @@ function minGap(xs: number[]): number {
   return Number.isFinite(gap) ? gap : 1;
 }
 
+function legendOf(fig: FigureSpec): { legendItems: Trace[]; showLegend: boolean } {
+  const legendItems = fig.data.filter(
+    (t) => t.type !== "heatmap" && t.name && t.showlegend !== false,
+  );
+  return { legendItems, showLegend: fig.layout.showlegend ?? legendItems.length > 1 };
+}
+
+/**
+ * The plot margins (px) the SVG renderer uses; plots pass the same to
+ * plotly so the interactive and static charts have the same geometry.
+ *
+ * @example
+ * marginsOf({ data: [], layout: { title: { text: "t" } } }); // { l: 60, r: 20, t: 40, b: 50 }
+ */
+export function marginsOf(fig: FigureSpec): { l: number; r: number; t: number; b: number } {
+  const { layout } = fig;
+  const above = (layout.annotations ?? []).some((a) => a.y > 1) ? 18 : 0;
+  return {
+    l: layout.margin?.l ?? 60,
+    r: layout.margin?.r ?? (legendOf(fig).showLegend ? 140 : 20),
+    t: layout.margin?.t ?? (layout.title ? 40 : 20) + above,
+    b: layout.margin?.b ?? 50,
+  };
+}
+
 /**
  * The figure as a standalone SVG document (the static fallback of a plot).
  *
@@ -306,16 +337,8 @@ export function renderSvg(fig: FigureSpec): string {
   const { layout } = fig;
   const W = layout.width ?? 640;
   const H = layout.height ?? 400;
-  const legendItems = fig.data.filter(
-    (t) => t.type !== "heatmap" && t.name && t.showlegend !== false,
-  );
-  const showLegend = layout.showlegend ?? legendItems.length > 1;
-  const m = {
-    l: layout.margin?.l ?? 60,
-    r: layout.margin?.r ?? (showLegend ? 140 : 20),
-    t: layout.margin?.t ?? (layout.title ? 40 : 20),
-    b: layout.margin?.b ?? 50,
-  };
+  const { legendItems, showLegend } = legendOf(fig);
+  const m = marginsOf(fig);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
