@@ -8,7 +8,7 @@
  * existing one (`assign`, which `cat`, `pad` and in-place ops build on).
  */
 
-import { broadcastAll } from "../../shape.js";
+import { broadcastAll, isContiguous } from "../../shape.js";
 import { MATH_PRELUDE } from "./math.js";
 import { allocStorage, enqueue, type GPUDType, type WebGPUStorage } from "./queue.js";
 import {
@@ -153,6 +153,15 @@ export function assign(dst: GPUView, src: GPUView): void {
 /** A contiguous copy of a view (materialises transposes and broadcasts). */
 export function contiguous(x: GPUView): WebGPUStorage {
   return elementwise("contiguous", [x], "x0", x.dtype);
+}
+
+/**
+ * `x` itself when it is row-major with offset 0, else a contiguous copy:
+ * for window kernels that address their inputs as dense arrays.
+ */
+export function dense(x: GPUView): GPUView {
+  if (x.offset === 0 && isContiguous(x.shape, x.strides)) return x;
+  return { ...x, storage: contiguous(x), strides: contiguousStrides(x.shape), offset: 0 };
 }
 
 /** WGSL converting value `e` of dtype `from` to dtype `to`, as PyTorch's `.to(dtype)`. */

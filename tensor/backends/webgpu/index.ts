@@ -30,9 +30,12 @@ import {
 } from "../kernels.js";
 import { type WebGPUAdapterReport, webgpuReport } from "./device.js";
 import type { ConvGeometry } from "../cpu/conv.js";
+import type { InterpolateAttrs } from "../cpu/interpolate.js";
+import type { NormalizeAttrs } from "../cpu/normalization.js";
 import type { PoolAttrs } from "../cpu/pool.js";
+import type { UnfoldAttrs } from "../cpu/unfold.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
-import { assign, castExpr, contiguous, elementwise, fill } from "./elementwise.js";
+import { assign, castExpr, contiguous, dense, elementwise, fill } from "./elementwise.js";
 import { gather, indexAlong, scatter } from "./indexing.js";
 import { binaryExpr, unaryExpr, unaryScalars } from "./math.js";
 import { matmul } from "./matmul.js";
@@ -46,7 +49,10 @@ import {
   uploadStorage,
   type WebGPUStorage,
 } from "./queue.js";
+import { interpolate, interpolateBackward } from "./interpolate.js";
+import { moments, normalize, normalizeBackward } from "./normalization.js";
 import { avgPool, avgPoolBackward, maxPoolIndices } from "./pooling.js";
+import { fold, unfold } from "./unfold.js";
 import { reduce, scan, softmax } from "./reduce.js";
 import { contiguousStrides, type GPUView } from "./view.js";
 
@@ -75,6 +81,8 @@ export const webgpuBackend: Backend<WebGPUStorage> = {
 };
 
 const view = (x: KernelInput<WebGPUStorage>): GPUView => x as GPUView;
+/** Window kernels address their inputs as dense arrays (as the CPU's `denseData`). */
+const win = (x: KernelInput<WebGPUStorage>): GPUView => dense(view(x));
 
 function unaryKernel(op: UnaryOp): KernelFn<UnaryAttrs, WebGPUStorage> {
   return ([x], out, attrs) =>
@@ -108,12 +116,20 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
   softmax: ([x], _out, { dim }: DimAttrs) => softmax(view(x), dim, false),
   logSoftmax: ([x], _out, { dim }: DimAttrs) => softmax(view(x), dim, true),
   matmul: ([a, b]) => matmul(view(a), view(b)),
-  conv: ([x, w, b], _out, g: ConvGeometry) => convForward(view(x), view(w), b ? view(b) : null, g),
-  convBackwardInput: ([gy, w], _out, g: ConvGeometry) => convBackwardInput(view(gy), view(w), g),
-  convBackwardWeight: ([x, gy], _out, g: ConvGeometry) => convBackwardWeight(view(x), view(gy), g),
-  maxPoolIndices: ([x], _out, a: PoolAttrs) => maxPoolIndices(view(x), a),
-  avgPool: ([x], _out, a: PoolAttrs) => avgPool(view(x), a),
-  avgPoolBackward: ([gy], _out, a: PoolAttrs) => avgPoolBackward(view(gy), a),
+  conv: ([x, w, b], _out, g: ConvGeometry) => convForward(win(x), win(w), b ? win(b) : null, g),
+  convBackwardInput: ([gy, w], _out, g: ConvGeometry) => convBackwardInput(win(gy), win(w), g),
+  convBackwardWeight: ([x, gy], _out, g: ConvGeometry) => convBackwardWeight(win(x), win(gy), g),
+  maxPoolIndices: ([x], _out, a: PoolAttrs) => maxPoolIndices(win(x), a),
+  avgPool: ([x], _out, a: PoolAttrs) => avgPool(win(x), a),
+  avgPoolBackward: ([gy], _out, a: PoolAttrs) => avgPoolBackward(win(gy), a),
+  unfold: ([x], _out, a: UnfoldAttrs) => unfold(win(x), a),
+  fold: ([cols], _out, a: UnfoldAttrs) => fold(win(cols), a),
+  interpolate: ([x], _out, a: InterpolateAttrs) => interpolate(win(x), a),
+  interpolateBackward: ([gy], _out, a: InterpolateAttrs) => interpolateBackward(win(gy), a),
+  moments: ([x], _out, a: NormalizeAttrs) => moments(view(x), a),
+  normalize: ([x, stats], _out, a: NormalizeAttrs) => normalize(view(x), win(stats), a),
+  normalizeBackward: ([gy, x, stats], _out, a: NormalizeAttrs) =>
+    normalizeBackward(view(gy), view(x), win(stats), a),
   gather: ([x, index], _out, { dim }: DimAttrs) => gather(view(x), dim, view(index)),
   indexSelect: ([x, index], out, { dim }: DimAttrs) =>
     gather(view(x), dim, indexAlong(view(index), out.shape, dim)),

@@ -88,7 +88,7 @@ fn elem(j: u32) -> i32 {
 }
 
 /** Threads per row: a power of two, no more than the row needs (min 32) or 256. */
-function threadsFor(rowLength: number): number {
+export function threadsFor(rowLength: number): number {
   return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(rowLength, 1)))));
 }
 
@@ -304,6 +304,27 @@ fn main(${BUILTINS}) {
 }
 
 /**
+ * WGSL `tree_sum(lid, v)` and `tree_max(lid, v)`: the sum (max) of `v` over
+ * the workgroup's `threads` threads, returned to every thread. Every thread
+ * must call them (they contain barriers).
+ */
+export function workgroupTrees(threads: number): string {
+  const tree = (name: string, combine: string) => `
+fn ${name}(lid: u32, v: f32) -> f32 {
+  tree_partial[lid] = v;
+  workgroupBarrier();
+  for (var s = ${threads / 2}u; s > 0u; s >>= 1u) {
+    if (lid < s) { tree_partial[lid] = ${combine}; }
+    workgroupBarrier();
+  }
+  let r = tree_partial[0];
+  workgroupBarrier();
+  return r;
+}`;
+  return `var<workgroup> tree_partial: array<f32, ${threads}>;${tree("tree_sum", "tree_partial[lid] + tree_partial[lid + s]")}${tree("tree_max", "max(tree_partial[lid], tree_partial[lid + s])")}`;
+}
+
+/**
  * Softmax (or log-softmax) along `dim`, max-subtracted: one workgroup per
  * line does the max, the sum of exponentials and the write. A line of -inf
  * gives NaN, as in PyTorch.
@@ -326,31 +347,8 @@ export function softmax(x: GPUView, dim: number, log: boolean): WebGPUStorage {
 @group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read_write> result: array<f32>;
 @group(0) @binding(2) var<storage, read> params: array<u32>;
-var<workgroup> partial: array<f32, ${threads}>;
 ${rowAddressing(g)}
-
-fn tree_max(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var s = ${threads / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { partial[lid] = max(partial[lid], partial[lid + s]); }
-    workgroupBarrier();
-  }
-  let r = partial[0];
-  workgroupBarrier();
-  return r;
-}
-fn tree_sum(lid: u32, v: f32) -> f32 {
-  partial[lid] = v;
-  workgroupBarrier();
-  for (var s = ${threads / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { partial[lid] = partial[lid] + partial[lid + s]; }
-    workgroupBarrier();
-  }
-  let r = partial[0];
-  workgroupBarrier();
-  return r;
-}
+${workgroupTrees(threads)}
 
 @compute @workgroup_size(${threads})
 fn main(${BUILTINS}) {
