@@ -47,10 +47,11 @@ export function runKernel(
 ): Tensor {
   checkInterrupt();
   const dev = device ?? commonDevice(op, inputs);
+  const backend = getBackend(dev);
   const kernel = getKernel(op, dev);
   const size = sizeOf(outShape);
   const handle = kernel(inputs.map(kernelInput), { shape: outShape, dtype: outDtype, size }, attrs);
-  const storage = new Storage(getBackend(dev), handle, outDtype, size);
+  const storage = new Storage(backend, handle, outDtype, size);
   return new Tensor(storage, [...outShape], contiguousStrides(outShape), 0);
 }
 

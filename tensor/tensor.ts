@@ -245,10 +245,11 @@ export class Tensor {
    * @example
    * await lt.tensor([3]).sum().item(); // 3
    */
-  async item(): Promise<number | boolean> {
+  item(): Promise<number | boolean> {
+    // Not async: a misuse throws here, at the user's line, not in a rejected promise.
     this.#checkOneElement("item");
-    const v = (await this.data())[0];
-    return this.dtype === "bool" ? v !== 0 : v;
+    const bool = this.dtype === "bool";
+    return this.data().then((d) => (bool ? d[0] !== 0 : d[0]));
   }
 
   /** Like `item()`, synchronously; CPU tensors only. */
@@ -290,9 +291,9 @@ export class Tensor {
    * const y = x.mul(2).detach(); // y.requiresGrad === false
    */
   detach(): Tensor {
-    const d = new Tensor(this.storage, this.shape, this.strides, this.offset);
-    d._base = this._base ?? this;
-    return d;
+    // Shares memory (and the version counter) but not the graph: in-place
+    // writes to a detached tensor are not recorded for its base.
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
 
   /** Sets `requiresGrad` in place and returns this tensor (`Tensor.requires_grad_`). */

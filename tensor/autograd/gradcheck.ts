@@ -2,7 +2,6 @@ import { AutogradError, ValueError } from "../errors.js";
 import { fromValues } from "../ops/creation.js";
 import type { Tensor } from "../tensor.js";
 import { grad } from "./functional.js";
-import { noGrad } from "./mode.js";
 
 /**
  * Tolerances of `gradcheck`. lectern computes in float32, so the defaults
@@ -71,10 +70,14 @@ export function gradcheck(
     const evalAt = (j: number, delta: number) => {
       const values = Float32Array.from(base);
       values[j] += delta;
-      const moved = fromValues(values, input.shape, input.dtype, input.device);
-      const args = inputs.map((t) => (t === input ? moved : t.detach()));
+      // Inputs keep requiresGrad so that fn may itself differentiate (gradcheck of a gradient).
+      const moved = fromValues(values, input.shape, input.dtype, input.device).requiresGrad_();
+      const args = inputs.map((t) =>
+        t === input ? moved : t.detach().requiresGrad_(t.requiresGrad),
+      );
       return dot(
-        noGrad(() => fn(...args))
+        fn(...args)
+          .detach()
           .contiguous()
           .dataSync(),
         vValues,

@@ -24,7 +24,7 @@ export function relu(x: Tensor): Tensor {
  * lt.tensor([0]).sigmoid(); // [0.5]
  */
 export function sigmoid(x: Tensor): Tensor {
-  return floatUnary("sigmoid", x, (_x, y) => y.mul(y.neg().add(1)));
+  return floatUnary("sigmoid", x, (_x, y) => y.mul(y.neg().add(1)), {}, "output");
 }
 
 /**
@@ -46,7 +46,7 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
  * lt.elu(lt.tensor([-1, 1])); // [-0.6321, 1]
  */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return floatUnary("elu", x, (v, y) => where(v.gt(0), 1, y.add(alpha)), { alpha });
+  return floatUnary("elu", x, (v, y) => where(v.gt(0), 1, y.add(alpha)), { alpha }, "both");
 }
 
 /**

@@ -51,7 +51,9 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
       x.requiresGrad ? sumTo(g.mul(y), x.shape) : null,
       y.requiresGrad ? sumTo(g.mul(x), y.shape) : null,
     ],
-    [x, y],
+    // Like PyTorch, save an operand only when the other one needs its gradient,
+    // so `y.mul_(3)` on a non-leaf stays differentiable.
+    [...(y.requiresGrad ? [x] : []), ...(x.requiresGrad ? [y] : [])],
   );
 }
 
@@ -85,7 +87,7 @@ export function div(
       x.requiresGrad ? sumTo(g.div(y), x.shape) : null,
       y.requiresGrad ? sumTo(g.mul(x).div(y.mul(y)).neg(), y.shape) : null,
     ],
-    [x, y],
+    y.requiresGrad ? [x, y] : [y],
   );
 }
 

@@ -62,13 +62,20 @@ export function requireFloating(op: string, x: Tensor): void {
   }
 }
 
-/** A unary op computed in floating point, with its derivative `dydx(x, y)` (multiplied by the incoming gradient). */
+/**
+ * A unary op computed in floating point, with its derivative `dydx(x, y)`
+ * (multiplied by the incoming gradient). `saves` says which of input and
+ * output the derivative reads: only those are version-checked, so e.g.
+ * `exp_()` on a non-leaf stays differentiable (its derivative is the output).
+ */
 export function floatUnary(
   op: UnaryOp,
   x: Tensor,
   dydx: (x: Tensor, y: Tensor) => Tensor,
   attrs: UnaryAttrs = {},
+  saves: "input" | "output" | "both" = "input",
 ): Tensor {
   const [out, input] = unaryOp(op, x, attrs, toFloating(x.dtype));
-  return record(out, op, [input], (g) => [g.mul(dydx(input, out))], [input, out]);
+  const saved = saves === "input" ? [input] : saves === "output" ? [out] : [input, out];
+  return record(out, op, [input], (g) => [g.mul(dydx(input, out))], saved);
 }

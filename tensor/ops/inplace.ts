@@ -81,12 +81,33 @@ function checkWritable(x: Tensor, op: string): void {
   });
 }
 
+/** Re-expresses the view `x` of `base` as the same view of any tensor laid out like `base`. */
+function viewMaker(x: Tensor, base: Tensor, op: string): (t: Tensor) => Tensor {
+  if (!base.isContiguous()) {
+    throw new AutogradError(
+      `${op}: in-place writes to a view of a non-contiguous tensor are not recorded; clone() the base first`,
+    );
+  }
+  const rel = x.offset - base.offset;
+  return (t: Tensor) => {
+    const c = t.contiguous();
+    return c._view([...x.shape], [...x.strides], c.offset + rel);
+  };
+}
+
 /**
  * Writes `result` into `x` and moves `x` in the graph to the op that
- * produced `result`. A view written in place also updates its base's graph
- * (PyTorch's CopySlices), so gradients reach the base's history.
+ * produced `result`. For a view, `baseAlias` is the base's previous graph
+ * identity: the base becomes the output of a "copySlices" node (PyTorch's
+ * CopySlices) whose gradient goes to the old base outside the written
+ * region and to `result` inside it, and `x` becomes a view of the new base.
  */
-function writeInto(x: Tensor, op: string, result: Tensor): void {
+function writeInto(
+  x: Tensor,
+  op: string,
+  result: Tensor,
+  view: { base: Tensor; baseAlias: Tensor; viewOf: (t: Tensor) => Tensor } | null,
+): void {
   if (!shapesEqual(result.shape, x.shape)) {
     throw new ShapeError(
       `${op}: the result has shape ${fmtShape(result.shape)} but the tensor written to has ${fmtShape(x.shape)}; ` +
@@ -96,40 +117,27 @@ function writeInto(x: Tensor, op: string, result: Tensor): void {
   if (category(result.dtype) > category(x.dtype)) {
     throw new DTypeError(
       `${op}: result type ${result.dtype} can't be cast to the tensor's dtype ${x.dtype} in place; ` +
-        `use the out-of-place op or convert first (x.float())`,
+        "use the out-of-place op or convert first (x.float())",
     );
   }
-  const base = x._base;
-  const tracked =
-    isGradEnabled() && (result.requiresGrad || x.requiresGrad || (base?.requiresGrad ?? false));
-  const baseAlias = tracked && base !== null ? previousVersion(base) : null;
   runInPlace("copyInto", x, [result.cast(x.dtype)]);
-  if (!tracked) return;
-  if (base === null || baseAlias === null) {
+  if (!isGradEnabled()) return;
+  if (view === null) {
     if (result.requiresGrad) record(x, op, [result], (g) => [g]);
-    else x.detach_();
+    else if (x.requiresGrad) x.detach_();
     return;
   }
-  if (!base.isContiguous()) {
-    throw new AutogradError(
-      `${op}: in-place writes to a view of a non-contiguous tensor are not recorded; clone() the base first`,
-    );
-  }
-  // Re-express x as a view of any tensor laid out like its base.
-  const rel = x.offset - base.offset;
-  const viewOf = (t: Tensor) => {
-    const c = t.contiguous();
-    return c._view([...x.shape], [...x.strides], c.offset + rel);
-  };
-  // 1 outside the written region, 0 inside: the base's old values only get gradient outside.
-  const outside = ones(base.shape, { dtype: result.dtype, device: base.device });
+  const { base, baseAlias, viewOf } = view;
+  if (!result.requiresGrad && !baseAlias.requiresGrad) return;
+  // 1 outside the written region, 0 inside: the old base only gets gradient outside.
+  const outside = ones(base.shape, { dtype: base.dtype, device: base.device });
   runInPlace("copyInto", viewOf(outside), [
-    zeros(x.shape, { dtype: result.dtype, device: base.device }),
+    zeros(x.shape, { dtype: base.dtype, device: base.device }),
   ]);
   const newBase = new Tensor(base.storage, base.shape, base.strides, base.offset);
   record(newBase, "copySlices", [baseAlias, result], (g) => [
-    g.mul(outside),
-    viewRecorded(g, viewOf, base.shape),
+    baseAlias.requiresGrad ? g.mul(outside) : null,
+    result.requiresGrad ? viewRecorded(g, viewOf, base.shape) : null,
   ]);
   base._setGradFn(newBase.gradFn);
   record(x, op, [base], (g) => [embedded(g, viewOf, base.shape)]);
@@ -158,8 +166,18 @@ function embedded(g: Tensor, viewOf: (t: Tensor) => Tensor, baseShape: readonly 
  */
 export function apply_<T extends Tensor>(x: T, op: string, compute: (x: Tensor) => Tensor): T {
   checkWritable(x, op);
+  const base = x._base;
+  if (isGradEnabled() && base !== null) {
+    // A view: compute from the base's current graph identity, so the result
+    // does not depend on the base's new identity (no cycle).
+    const viewOf = viewMaker(x, base, op);
+    const baseAlias = previousVersion(base);
+    const input = baseAlias.requiresGrad ? viewRecorded(baseAlias, viewOf, base.shape) : x;
+    writeInto(x, op, compute(input), { base, baseAlias, viewOf });
+    return x;
+  }
   const input = isGradEnabled() && x.requiresGrad ? previousVersion(x) : x;
-  writeInto(x, op, compute(input));
+  writeInto(x, op, compute(input), null);
   return x;
 }
 

@@ -45,7 +45,7 @@ function batchedMatmul(
       a.requiresGrad ? sumTo(g.matmul(b.mT), a.shape) : null,
       b.requiresGrad ? sumTo(a.mT.matmul(g), b.shape) : null,
     ],
-    [a, b],
+    [...(b.requiresGrad ? [a] : []), ...(a.requiresGrad ? [b] : [])],
   );
 }
 

@@ -23,12 +23,12 @@ export function abs(x: Tensor): Tensor {
  * lt.tensor([0, 1]).exp(); // [1, 2.7183]
  */
 export function exp(x: Tensor): Tensor {
-  return floatUnary("exp", x, (_x, y) => y);
+  return floatUnary("exp", x, (_x, y) => y, {}, "output");
 }
 
 /** `e^x - 1`, accurate for small x (`torch.expm1`). */
 export function expm1(x: Tensor): Tensor {
-  return floatUnary("expm1", x, (_x, y) => y.add(1));
+  return floatUnary("expm1", x, (_x, y) => y.add(1), {}, "output");
 }
 
 /**
@@ -53,17 +53,17 @@ export function log1p(x: Tensor): Tensor {
  * lt.tensor([4, 9]).sqrt(); // [2, 3]
  */
 export function sqrt(x: Tensor): Tensor {
-  return floatUnary("sqrt", x, (_x, y) => y.mul(2).reciprocal());
+  return floatUnary("sqrt", x, (_x, y) => y.mul(2).reciprocal(), {}, "output");
 }
 
 /** `1 / sqrt(x)` (`torch.rsqrt`). */
 export function rsqrt(x: Tensor): Tensor {
-  return floatUnary("rsqrt", x, (_x, y) => y.pow(3).mul(-0.5));
+  return floatUnary("rsqrt", x, (_x, y) => y.pow(3).mul(-0.5), {}, "output");
 }
 
 /** `1 / x` (`torch.reciprocal`). */
 export function reciprocal(x: Tensor): Tensor {
-  return floatUnary("reciprocal", x, (_x, y) => y.mul(y).neg());
+  return floatUnary("reciprocal", x, (_x, y) => y.mul(y).neg(), {}, "output");
 }
 
 /** Sine (`torch.sin`). */
@@ -78,7 +78,7 @@ export function cos(x: Tensor): Tensor {
 
 /** Tangent (`torch.tan`). */
 export function tan(x: Tensor): Tensor {
-  return floatUnary("tan", x, (_x, y) => y.mul(y).add(1));
+  return floatUnary("tan", x, (_x, y) => y.mul(y).add(1), {}, "output");
 }
 
 /**
@@ -88,7 +88,7 @@ export function tan(x: Tensor): Tensor {
  * lt.tensor([0]).tanh(); // [0]
  */
 export function tanh(x: Tensor): Tensor {
-  return floatUnary("tanh", x, (_x, y) => y.mul(y).neg().add(1));
+  return floatUnary("tanh", x, (_x, y) => y.mul(y).neg().add(1), {}, "output");
 }
 
 /** The error function (`torch.erf`). */
