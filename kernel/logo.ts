@@ -21,7 +21,7 @@ function shade(u: number, v: number): Rgba | undefined {
   const cv = Math.min(Math.max(v, r), 1 - r);
   if ((u - cu) ** 2 + (v - cv) ** 2 > r * r) return undefined;
   // Slanted book rest: a band whose top edge rises to the right.
-  const restTop = 0.3 - 0.08 * (u - 0.2) / 0.6;
+  const restTop = 0.3 - (0.08 * (u - 0.2)) / 0.6;
   if (u > 0.2 && u < 0.8 && v > restTop && v < restTop + 0.12) return WHITE;
   // Open book on the rest.
   if (u > 0.3 && u < 0.7 && v > restTop - 0.1 && v < restTop) return ORANGE;
@@ -48,7 +48,8 @@ export function drawLogo(size: number): Uint8Array {
       const n = samples * samples;
       const alpha = (acc[3] as number) / n;
       const o = (y * size + x) * 4;
-      for (let i = 0; i < 3; i++) data[o + i] = alpha > 0 ? Math.round((acc[i] as number) / n / (alpha / 255)) : 0;
+      for (let i = 0; i < 3; i++)
+        data[o + i] = alpha > 0 ? Math.round((acc[i] as number) / n / (alpha / 255)) : 0;
       data[o + 3] = Math.round(alpha);
     }
   }

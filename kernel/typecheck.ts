@@ -296,8 +296,9 @@ declare global {
       includeCompletionsWithInsertText: true,
       includeCompletionsForModuleExports: false,
     });
-    let start = offset;
-    while (start > 0 && /[\w$]/.test(source[start - 1] as string)) start--;
+    // The word being completed: identifiers may hold any Unicode letter, astral ones included.
+    const word0 = /[\p{ID_Continue}$\u200c\u200d]*$/u.exec(source.slice(0, offset))?.[0] ?? "";
+    const start = offset - word0.length;
     if (info === undefined) return { start, end: offset, entries: [] };
     const word = source.slice(start, offset);
     const entries = info.entries
