@@ -117,7 +117,10 @@ describe("@jupyterlab/services against a Jupyter server", () => {
         log,
       );
       const result = outputs.find((o) => o.type === "execute_result");
-      assert.equal((result?.content.data as Record<string, unknown>)["text/plain"], "42");
+      assert.equal(
+        (result?.content.data as Record<string, unknown> | undefined)?.["text/plain"],
+        "42",
+      );
 
       const loop = kernel.requestExecute({ code: "while (true) {}" });
       await new Promise((r) => setTimeout(r, 500));
