@@ -9,7 +9,7 @@ import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { requireFloating } from "./elementwise.js";
-import { type IntOrTuple, spatialArg, toSize3, windowCount } from "./unfold.js";
+import { type IntOrTuple, spatialArg, spatialNames, toSize3, windowCount } from "./unfold.js";
 
 export interface ConvOptions {
   /** Step between windows. Default 1. */
@@ -53,10 +53,7 @@ function checkRanks(
 ): void {
   if (xShape.length !== rank + 2) {
     throw new ShapeError(
-      `${op}: expected a ${rank + 2}-D input [N,C,${"DHW"
-        .slice(3 - rank)
-        .split("")
-        .join(",")}], got ${fmtShape(xShape)}`,
+      `${op}: expected a ${rank + 2}-D input [N, C, ${spatialNames(rank)}] or a ${rank + 1}-D unbatched one [C, ${spatialNames(rank)}], got ${fmtShape(xShape)}`,
     );
   }
   if (wShape.length !== rank + 2) {

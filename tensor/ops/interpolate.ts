@@ -70,7 +70,7 @@ export function interpolateGeometry(
   const mode = options.mode ?? "nearest";
   if (xShape.length < 3 || xShape.length > 5) {
     throw new ShapeError(
-      `interpolate: expected a 3-D, 4-D or 5-D input [N,C,...spatial], got ${fmtShape(xShape)}`,
+      `interpolate: expected a 3-D, 4-D or 5-D input [N, C, ...spatial], got ${fmtShape(xShape)}`,
     );
   }
   const rank = xShape.length - 2;

@@ -17,7 +17,14 @@ import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { zeros } from "./creation.js";
 import { requireFloating } from "./elementwise.js";
-import { type IntOrTuple, linearMap, spatialArg, toSize3, windowCount } from "./unfold.js";
+import {
+  type IntOrTuple,
+  linearMap,
+  spatialArg,
+  spatialNames,
+  toSize3,
+  windowCount,
+} from "./unfold.js";
 
 export interface MaxPoolOptions {
   /** Step between windows. Default: the kernel size. */
@@ -59,12 +66,9 @@ function splitInput(
   xShape: readonly number[],
 ): { lead: number[]; spatial: number[] } {
   if (xShape.length !== rank + 1 && xShape.length !== rank + 2) {
-    const dims = "DHW"
-      .slice(3 - rank)
-      .split("")
-      .join(",");
+    const dims = spatialNames(rank);
     throw new ShapeError(
-      `${op}: expected a ${rank + 1}-D [C,${dims}] or ${rank + 2}-D [N,C,${dims}] input, got ${fmtShape(xShape)}`,
+      `${op}: expected a ${rank + 1}-D [C, ${dims}] or ${rank + 2}-D [N, C, ${dims}] input, got ${fmtShape(xShape)}`,
     );
   }
   const spatial = xShape.slice(xShape.length - rank);

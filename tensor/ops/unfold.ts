@@ -39,6 +39,11 @@ export function spatialArg(
   return values;
 }
 
+/** How messages name the spatial dims of a 1-, 2- or 3-d op: `"L"`, `"H, W"`, `"D, H, W"`. */
+export function spatialNames(rank: number): string {
+  return ["L", "H, W", "D, H, W"][rank - 1];
+}
+
 /** Left-pads per-dim values of a 1-d or 2-d op to the kernels' three dims. */
 export function toSize3(values: readonly number[], fill: number): Size3 {
   const out: number[] = [fill, fill, fill];
@@ -84,7 +89,7 @@ export function unfoldGeometry(
 ): { batch: number; channels: number; win: SlidingWindow } {
   if (xShape.length !== 3 && xShape.length !== 4) {
     throw new ShapeError(
-      `unfold: expected a 3-D [C,H,W] or 4-D [N,C,H,W] input, got ${fmtShape(xShape)}`,
+      `unfold: expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ${fmtShape(xShape)}`,
     );
   }
   const [batch, channels, H, W] = xShape.length === 4 ? xShape : [1, ...xShape];

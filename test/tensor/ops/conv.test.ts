@@ -118,6 +118,13 @@ describe("conv ops", () => {
     );
   });
 
+  it("name the accepted ranks", () => {
+    assert.throws(
+      () => conv2d(ones([8, 8]), ones([1, 1, 3, 3])),
+      /conv2d: expected a 4-D input \[N, C, H, W\] or a 3-D unbatched one \[C, H, W\], got \[8, 8\]/,
+    );
+  });
+
   it("reject a bias of the wrong size", () => {
     assert.throws(
       () => conv2d(ones([1, 3, 8, 8]), ones([16, 3, 3, 3]), ones([8])),

@@ -81,7 +81,7 @@ describe("pool geometry", () => {
   it("rejects a wrong rank", () => {
     assert.throws(
       () => poolGeometry("maxPool2d", 2, [5, 5], 2, {}),
-      /expected a 3-D \[C,H,W\] or 4-D/,
+      /expected a 3-D \[C, H, W\] or 4-D/,
     );
   });
 });

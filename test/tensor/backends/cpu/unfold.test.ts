@@ -57,6 +57,6 @@ describe("unfold/fold geometry", () => {
     );
   });
   it("rejects a 2-D input to unfold", () => {
-    assert.throws(() => unfoldGeometry([3, 4], 2), /unfold: expected a 3-D \[C,H,W\] or 4-D/);
+    assert.throws(() => unfoldGeometry([3, 4], 2), /unfold: expected a 3-D \[C, H, W\] or 4-D/);
   });
 });
