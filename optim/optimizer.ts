@@ -129,6 +129,26 @@ export abstract class Optimizer<O extends BaseOptions> {
     return loss;
   }
 
+  /** PyTorch's repr: each param group's options, sorted by name. */
+  toString(): string {
+    const groups = this.paramGroups.map((g, i) => {
+      const lines = Object.keys(g)
+        .filter((k) => k !== "params")
+        .sort()
+        .map((k) => {
+          const v = g[k];
+          return `    ${k}: ${Array.isArray(v) ? `(${v.join(", ")})` : String(v)}`;
+        });
+      return [`Parameter Group ${i}`, ...lines].join("\n");
+    });
+    return `${this.constructor.name} (\n${groups.join("\n")}\n)`;
+  }
+
+  /** Rich display in notebooks: the same text as `toString()`. */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/plain": this.toString() };
+  }
+
   /**
    * The optimizer's state: per-parameter state keyed by the parameter's
    * index across groups, and each group's options with `params` as indices

@@ -165,6 +165,14 @@ describe("Optimizer behaviour", () => {
     );
   });
 
+  it("prints its param groups like PyTorch", () => {
+    const opt = new optim.SGD([lt.tensor([1], { requiresGrad: true })], { lr: 0.1, momentum: 0.9 });
+    assert.equal(
+      opt.toString(),
+      "SGD (\nParameter Group 0\n    dampening: 0\n    lr: 0.1\n    maximize: false\n    momentum: 0.9\n    nesterov: false\n    weightDecay: 0\n)",
+    );
+  });
+
   it("param groups inherit defaults and override them", () => {
     const [w, b] = [lt.tensor([1], { requiresGrad: true }), lt.tensor([1], { requiresGrad: true })];
     const opt = new optim.Adam([{ params: [w] }, { params: [b], lr: 0.1 }], {
