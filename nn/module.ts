@@ -15,7 +15,7 @@
  * ordinary properties, so reading `this.fc1` costs nothing extra.
  */
 import { inspect } from "node:util";
-import { LecternError, ShapeError, ValueError } from "../tensor/errors.js";
+import { DeviceError, LecternError, ShapeError, ValueError } from "../tensor/errors.js";
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad, zerosLike } from "../tensor/index.js";
 import { assignData, Parameter } from "./parameter.js";
@@ -304,22 +304,57 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
   /**
    * Moves every parameter and buffer to `device`, in place: parameters keep
    * their identity, so an optimizer built before the move still holds them.
+   * Moving off a GPU waits for it: use `await model.toAsync("cpu")`.
+   *
+   * @example
+   * model.to("webgpu");
    */
   to(device: string): this {
+    try {
+      this.moveTensors((t) => t.to(device), device);
+    } catch (e) {
+      if (e instanceof DeviceError && /toAsync/.test(e.message)) {
+        throw new DeviceError(
+          `${this.constructor.name}.to: moving parameters to "${device}" waits for the GPU; use \`await model.toAsync("${device}")\``,
+        );
+      }
+      throw e;
+    }
+    return this;
+  }
+
+  /**
+   * `to(device)` for moves that wait on a GPU read-back (WebGPU → CPU).
+   *
+   * @example
+   * await model.toAsync("cpu");
+   */
+  async toAsync(device: string): Promise<this> {
+    const moved = new Map<Tensor, Tensor>();
+    for (const m of this.modules()) {
+      for (const t of [...m._parameters.values(), ...m._buffers.values()]) {
+        if (t !== null && t.device !== device) moved.set(t, await t.toAsync(device));
+        if (t?.grad && t.grad.device !== device) moved.set(t.grad, await t.grad.toAsync(device));
+      }
+    }
+    this.moveTensors((t) => moved.get(t) ?? t, device);
+    return this;
+  }
+
+  private moveTensors(move: (t: Tensor) => Tensor, device: string): void {
     noGrad(() => {
       for (const m of this.modules()) {
         for (const p of m._parameters.values()) {
-          if (p !== null && p.device !== device) {
-            assignData(p, p.to(device));
-            if (p.grad !== null) p.grad = p.grad.to(device);
-          }
+          if (p === null || p.device === device) continue;
+          const grad = p.grad;
+          assignData(p, move(p));
+          if (grad !== null) p.grad = move(grad);
         }
         for (const [name, b] of m._buffers) {
-          if (b !== null && b.device !== device) (m as any)[name] = b.to(device);
+          if (b !== null && b.device !== device) (m as any)[name] = move(b);
         }
       }
     });
-    return this;
   }
 
   /**
