@@ -84,6 +84,12 @@ export interface DataLoaderOptions<T, B> {
    * lectern transforms); other datasets load on the main thread.
    */
   numWorkers?: number;
+  /**
+   * Keep the worker threads between epochs (default false, as PyTorch);
+   * saves their start-up time. `close()` ends them; they never keep the
+   * process alive.
+   */
+  persistentWorkers?: boolean;
 }
 
 /**
@@ -106,7 +112,9 @@ export class DataLoader<T, B = Collated<T>> {
   readonly collateFn: (items: T[]) => B;
   readonly prefetch: number;
   readonly numWorkers: number;
+  readonly persistentWorkers: boolean;
   private readonly customCollate: boolean;
+  private pool: WorkerPool | undefined;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const {
@@ -137,6 +145,7 @@ export class DataLoader<T, B = Collated<T>> {
     this.collateFn = options.collateFn ?? ((items: T[]) => defaultCollate(items) as B);
     this.prefetch = prefetch;
     this.numWorkers = numWorkers;
+    this.persistentWorkers = options.persistentWorkers ?? false;
   }
 
   /** Number of batches per epoch. */
@@ -171,9 +180,12 @@ export class DataLoader<T, B = Collated<T>> {
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     const batches = this.batchIndices();
     const pool =
-      this.numWorkers > 0 ? WorkerPool.forDataset(this.dataset, this.numWorkers) : undefined;
+      this.numWorkers > 0
+        ? (this.pool ?? WorkerPool.forDataset(this.dataset, this.numWorkers))
+        : undefined;
+    if (this.persistentWorkers) this.pool = pool;
+    const pending: Promise<B>[] = [];
     try {
-      const pending: Promise<B>[] = [];
       let next = 0;
       const schedule = () => {
         while (next < batches.length && pending.length < this.prefetch) {
@@ -190,8 +202,17 @@ export class DataLoader<T, B = Collated<T>> {
         yield batch;
       }
     } finally {
-      await pool?.close();
+      // A loop left early abandons its prefetched batches; their errors no longer matter.
+      for (const p of pending) p.catch(() => {});
+      if (!this.persistentWorkers) await pool?.close();
     }
+  }
+
+  /** Ends persistent worker threads (a later epoch starts new ones). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   private async loadInWorker(pool: WorkerPool, indices: number[]): Promise<B> {

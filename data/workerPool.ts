@@ -73,14 +73,19 @@ export class WorkerPool {
 
   private constructor(spec: WorkerSpec, count: number) {
     const entry = new URL("./loaderWorker.js", import.meta.url);
-    this.workers = Array.from({ length: count }, () => new Worker(entry, { workerData: spec }));
+    this.workers = Array.from({ length: count }, () => {
+      const w = new Worker(entry, { workerData: spec });
+      // Idle workers must not keep the process alive; busy ones must (see run()).
+      w.unref();
+      return w;
+    });
     this.busy = this.workers.map(() => 0);
     this.workers.forEach((w, i) => {
       w.on("message", (msg: { id: number; result?: unknown; error?: string }) => {
         const job = this.jobs.get(msg.id);
         if (job === undefined) return;
         this.jobs.delete(msg.id);
-        this.busy[i]!--;
+        if (--this.busy[i]! === 0) w.unref();
         if (msg.error !== undefined)
           job.reject(new LecternError(`DataLoader worker: ${msg.error}`));
         else job.resolve(decodeBatch(msg.result));
@@ -104,7 +109,7 @@ export class WorkerPool {
     const id = this.nextId++;
     let w = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.busy[i]! < this.busy[w]!) w = i;
-    this.busy[w]!++;
+    if (this.busy[w]!++ === 0) this.workers[w]!.ref();
     return new Promise((resolve, reject) => {
       this.jobs.set(id, { resolve, reject });
       this.workers[w]!.postMessage({ id, indices, seed, collate });

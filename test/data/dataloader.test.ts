@@ -149,6 +149,19 @@ describe("DataLoader worker threads", () => {
     assert.equal(a.length, 3);
   });
 
+  it("persistent workers serve several epochs until close()", async () => {
+    const ds = new ImageDataset(images());
+    const loader = new DataLoader(ds, { batchSize: 4, numWorkers: 1, persistentWorkers: true });
+    for (let epoch = 0; epoch < 2; epoch++) {
+      const got: number[] = [];
+      for await (const [, y] of loader) got.push(...Array.from(y.dataSync()));
+      assert.deepEqual(got, [...Array(12).keys()]);
+    }
+    // Leaving a loop early is fine too.
+    for await (const _ of loader) break;
+    await loader.close();
+  });
+
   it("falls back to the main thread for datasets it cannot rebuild", async () => {
     const ds = new ImageDataset(images(), { transform: (x) => x.mul(2) });
     const got: number[] = [];
