@@ -185,6 +185,10 @@ export {
   maxPool1d,
   maxPool2d,
   maxPool3d,
+  type MaxUnpoolOptions,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
 } from "./ops/pool.js";
 export { logSoftmax, softmax } from "./ops/softmax.js";
 export { fold, type IntOrTuple, type UnfoldOptions, unfold } from "./ops/unfold.js";

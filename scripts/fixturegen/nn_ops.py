@@ -187,6 +187,22 @@ def pool_cases():
     pool("adaptive max2d", "adaptiveMaxPool2d", [2, 2, 7, 6], [3, 4], returnIndices=True)
     pool("adaptive max1d", "adaptiveMaxPool1d", [1, 3, 9], 4, returnIndices=True)
     pool("adaptive max3d", "adaptiveMaxPool3d", [1, 1, 4, 5, 6], [2, 2, 3], returnIndices=True)
+
+    def unpool(name, op, xs, k, **opts):
+        pool_fn = {"maxUnpool1d": F.max_pool1d, "maxUnpool2d": F.max_pool2d, "maxUnpool3d": F.max_pool3d}[op]
+        fn = {"maxUnpool1d": F.max_unpool1d, "maxUnpool2d": F.max_unpool2d, "maxUnpool3d": F.max_unpool3d}[op]
+        values, indices = pool_fn(rand(gen, xs), k, stride=opts.get("stride"), padding=opts.get("padding", 0),
+                                  return_indices=True)
+        options = dict(opts)
+        options["args"] = [k]
+        cases.append(case(name, op, lambda x, indices: fn(x, indices, k, **snake(opts)),
+                          {"x": values, "indices": indices}, options, seed=len(cases)))
+
+    unpool("unpool2d", "maxUnpool2d", [2, 2, 4, 6], 2)
+    unpool("unpool2d output size", "maxUnpool2d", [1, 2, 5, 5], 2, stride=2, outputSize=[5, 5])
+    unpool("unpool2d padding", "maxUnpool2d", [1, 1, 5, 4], 2, stride=2, padding=1, outputSize=[5, 4])
+    unpool("unpool1d", "maxUnpool1d", [2, 3, 9], 3)
+    unpool("unpool3d", "maxUnpool3d", [1, 1, 4, 4, 2], 2)
     return cases
 
 

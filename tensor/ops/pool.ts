@@ -4,6 +4,7 @@
 import {
   type AvgDivisor,
   adaptiveWindows,
+  type MaxPoolBackwardAttrs,
   type PoolAttrs,
   poolWindows,
   type Windows3,
@@ -12,7 +13,7 @@ import type { Size3 } from "../backends/cpu/unfold.js";
 import { record } from "../autograd/node.js";
 import { hasKernel } from "../backends/backend.js";
 import { runKernel } from "../dispatch.js";
-import { ShapeError, ValueError } from "../errors.js";
+import { IndexError, ShapeError, ValueError } from "../errors.js";
 import { fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { zeros } from "./creation.js";
@@ -156,47 +157,63 @@ function product(sizes: readonly number[]): number {
   return sizes.reduce((a, b) => a * b, 1);
 }
 
-function planeSize(g: PoolGeometry): number {
+function planeSize(g: { inSize: Size3 }): number {
   return g.inSize[0] * g.inSize[1] * g.inSize[2];
 }
 
-function outPlaneSize(g: PoolGeometry): number {
-  return g.windows.reduce((n, w) => n * w.first.length, 1);
+/**
+ * Where max pooling's maxima come from: `planes` planes of `inSize` in a
+ * tensor of `inShape`, the maxima (and their int32 positions within each
+ * plane) in a tensor of `outShape`.
+ */
+interface MaximaLayout {
+  planes: number;
+  inSize: Size3;
+  inShape: readonly number[];
+  outShape: readonly number[];
 }
 
 /** Maxima over the windows of `g`, and their flat positions within each input plane. */
 function maxOverWindows(x: Tensor, g: PoolGeometry): [Tensor, Tensor] {
   const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows };
   const indices = runKernel("maxPoolIndices", [x.contiguous()], g.outShape, "int32", attrs);
-  return [takeMaxima(x, indices, g), indices];
+  const layout = { planes: g.planes, inSize: g.inSize, inShape: x.shape, outShape: g.outShape };
+  return [takeMaxima(x, indices, layout), indices];
 }
 
-// Reading the maxima and sending their gradient back are each other's
-// transposes, so each is the other's gradient (max pooling differentiates
-// twice).
+// Reading the maxima and sending values back to their positions are each
+// other's transposes, so each is the other's gradient: max pooling
+// differentiates twice, and max unpooling is the second one.
 
-function takeMaxima(x: Tensor, indices: Tensor, g: PoolGeometry): Tensor {
-  const picked = [g.planes, outPlaneSize(g)];
-  const planes = x.contiguous().reshape([g.planes, planeSize(g)]);
+function takeMaxima(x: Tensor, indices: Tensor, l: MaximaLayout): Tensor {
+  const picked = [l.planes, indices.numel() / Math.max(l.planes, 1)];
+  const planes = x.contiguous().reshape([l.planes, planeSize(l)]);
   const out = runKernel("gather", [planes, indices.reshape(picked)], picked, x.dtype, { dim: 1 });
-  const values = out.reshape(g.outShape);
-  return record(values, "maxPool", [x], (gy) => [scatterMaxima(gy, indices, g, x.shape)]);
+  const values = out.reshape(l.outShape);
+  return record(values, "maxPool", [x], (gy) => [scatterMaxima(gy, indices, l)]);
 }
 
-function scatterMaxima(gy: Tensor, indices: Tensor, g: PoolGeometry, xShape: number[]): Tensor {
+function scatterMaxima(values: Tensor, indices: Tensor, l: MaximaLayout): Tensor {
   let out: Tensor;
-  if (hasKernel("maxPoolBackward", gy.device)) {
-    const attrs: PoolAttrs = { planes: g.planes, inSize: g.inSize, windows: g.windows };
-    out = runKernel("maxPoolBackward", [gy.contiguous(), indices], xShape, gy.dtype, attrs);
+  if (hasKernel("maxPoolBackward", values.device)) {
+    const attrs: MaxPoolBackwardAttrs = { planes: l.planes, inSize: l.inSize };
+    out = runKernel(
+      "maxPoolBackward",
+      [values.contiguous(), indices],
+      l.inShape,
+      values.dtype,
+      attrs,
+    );
   } else {
     // a backend without the dedicated kernel scatter-adds with the generic one
-    const picked = [g.planes, outPlaneSize(g)];
-    const zero = zeros([g.planes, planeSize(g)], { dtype: gy.dtype, device: gy.device });
-    const attrs = { dim: 1, reduce: "add" };
-    const src = [zero, indices.reshape(picked), gy.contiguous().reshape(picked)];
-    out = runKernel("scatter", src, [g.planes, planeSize(g)], gy.dtype, attrs).reshape(xShape);
+    const picked = [l.planes, indices.numel() / Math.max(l.planes, 1)];
+    const plane = [l.planes, planeSize(l)];
+    const zero = zeros(plane, { dtype: values.dtype, device: values.device });
+    const src = [zero, indices.reshape(picked), values.contiguous().reshape(picked)];
+    out = runKernel("scatter", src, plane, values.dtype, { dim: 1, reduce: "add" });
+    out = out.reshape(l.inShape);
   }
-  return record(out, "maxPoolBackward", [gy], (ggx) => [takeMaxima(ggx, indices, g)]);
+  return record(out, "maxPoolBackward", [values], (g) => [takeMaxima(g, indices, l)]);
 }
 
 function averageOverWindows(x: Tensor, g: PoolGeometry, divisor: AvgDivisor): Tensor {
@@ -470,4 +487,122 @@ export function adaptiveMaxPool3d(
   options: { returnIndices?: boolean } = {},
 ): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPoolNd("adaptiveMaxPool3d", 3, x, outputSize, options.returnIndices);
+}
+
+export interface MaxUnpoolOptions {
+  /** Stride of the max pool being undone. Default: the kernel size. */
+  stride?: IntOrTuple;
+  /** Padding of the max pool being undone. Default 0. */
+  padding?: IntOrTuple;
+  /** The input size of that max pool (spatial dims, or the full shape), to pick among the sizes it maps to this one. */
+  outputSize?: number[];
+}
+
+function maxUnpoolNd(
+  op: string,
+  rank: 1 | 2 | 3,
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxUnpoolOptions,
+): Tensor {
+  requireFloating(op, x);
+  const { lead, spatial } = splitInput(op, rank, x.shape);
+  if (
+    indices.dtype !== "int32" ||
+    indices.shape.some((n, i) => n !== x.shape[i]) ||
+    indices.ndim !== x.ndim
+  ) {
+    throw new ShapeError(
+      `${op}: indices must be the int32 indices returned with the pooled values, of the same shape ${fmtShape(x.shape)}; got ${indices.dtype} ${fmtShape(indices.shape)}`,
+    );
+  }
+  const kernel = spatialArg(op, "kernelSize", kernelSize, rank, 1);
+  const stride =
+    options.stride === undefined ? kernel : spatialArg(op, "stride", options.stride, rank, 1);
+  const padding = spatialArg(op, "padding", options.padding ?? 0, rank, 0);
+  const natural = spatial.map((n, i) => (n - 1) * stride[i] - 2 * padding[i] + kernel[i]);
+  let outSpatial = natural;
+  if (options.outputSize !== undefined) {
+    outSpatial = options.outputSize.slice(options.outputSize.length - rank);
+    outSpatial.forEach((n, i) => {
+      if (!(n > natural[i] - stride[i] && n < natural[i] + stride[i])) {
+        throw new ShapeError(
+          `${op}: outputSize ${fmtShape(options.outputSize!)} must be between ${fmtShape(natural.map((v, j) => v - stride[j] + 1))} and ${fmtShape(natural.map((v, j) => v + stride[j] - 1))} for input ${fmtShape(x.shape)}`,
+        );
+      }
+    });
+  }
+  const inSize = toSize3(outSpatial, 1);
+  const plane = planeSize({ inSize });
+  if (indices.device === "cpu") {
+    for (const v of indices.contiguous().dataSync()) {
+      if (v < 0 || v >= plane) {
+        throw new IndexError(
+          `${op}: index ${v} is out of range for an output plane of ${fmtShape(outSpatial)} (${plane} positions)`,
+        );
+      }
+    }
+  }
+  const layout = {
+    planes: product(lead),
+    inSize,
+    inShape: [...lead, ...outSpatial],
+    outShape: x.shape,
+  };
+  return scatterMaxima(x, indices, layout);
+}
+
+/**
+ * Undoes a 1-D max pool (`torch.nn.functional.max_unpool1d`): puts each value
+ * back at the position its index names, zeros elsewhere.
+ *
+ * @example
+ * const [v, i] = lt.maxPool1d(lt.tensor([[[1, 3, 2, 5]]]), 2, { returnIndices: true });
+ * lt.maxUnpool1d(v, i, 2).arraySync(); // [[[0, 3, 0, 5]]]
+ */
+export function maxUnpool1d(
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxUnpoolOptions = {},
+): Tensor {
+  return maxUnpoolNd("maxUnpool1d", 1, x, indices, kernelSize, options);
+}
+
+/**
+ * Undoes a 2-D max pool (`torch.nn.functional.max_unpool2d`): each pooled
+ * value goes back to where its maximum was (the `returnIndices` of
+ * maxPool2d), zeros elsewhere — the "switches" of deconvnet visualizations
+ * and SegNet decoders. Where overlapping windows share a maximum, the values
+ * add up (PyTorch keeps one of them).
+ *
+ * @example
+ * const x = lt.randn([1, 1, 4, 4]);
+ * const [v, i] = lt.maxPool2d(x, 2, { returnIndices: true });
+ * lt.maxUnpool2d(v, i, 2).shape; // [1, 1, 4, 4]
+ */
+export function maxUnpool2d(
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxUnpoolOptions = {},
+): Tensor {
+  return maxUnpoolNd("maxUnpool2d", 2, x, indices, kernelSize, options);
+}
+
+/**
+ * Undoes a 3-D max pool (`torch.nn.functional.max_unpool3d`).
+ *
+ * @example
+ * const [v, i] = lt.maxPool3d(lt.randn([1, 1, 4, 4, 4]), 2, { returnIndices: true });
+ * lt.maxUnpool3d(v, i, 2).shape; // [1, 1, 4, 4, 4]
+ */
+export function maxUnpool3d(
+  x: Tensor,
+  indices: Tensor,
+  kernelSize: IntOrTuple,
+  options: MaxUnpoolOptions = {},
+): Tensor {
+  return maxUnpoolNd("maxUnpool3d", 3, x, indices, kernelSize, options);
 }

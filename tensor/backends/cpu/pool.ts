@@ -231,22 +231,26 @@ export interface PoolAttrs {
   divisor?: AvgDivisor;
 }
 
+/** Attrs of `maxPoolBackward`, which needs no windows (max unpooling uses it too). */
+export type MaxPoolBackwardAttrs = Pick<PoolAttrs, "planes" | "inSize">;
+
 /**
  * `maxPoolIndices` (x → int32 positions of the maxima), `maxPoolBackward`
- * (gradOut, indices → input gradient), `avgPool` (x → averages),
- * `avgPoolBackward` (gradOut → input gradient).
+ * (gradOut, indices → input gradient; `MaxPoolBackwardAttrs`), `avgPool`
+ * (x → averages), `avgPoolBackward` (gradOut → input gradient).
  */
-export const kernels: Record<string, KernelFn<PoolAttrs>> = {
-  maxPoolIndices: ([x], _out, a) => maxPoolIndices(denseData(x), a.planes, a.inSize, a.windows),
-  maxPoolBackward: ([gy, indices], _out, a) =>
+export const kernels: Record<string, KernelFn> = {
+  maxPoolIndices: ([x], _out, a: PoolAttrs) =>
+    maxPoolIndices(denseData(x), a.planes, a.inSize, a.windows),
+  maxPoolBackward: ([gy, indices], _out, a: MaxPoolBackwardAttrs) =>
     maxPoolBackward(
       denseData(gy),
       (indices.storage as Int32Array).subarray(indices.offset),
       a.planes,
       a.inSize[0] * a.inSize[1] * a.inSize[2],
     ),
-  avgPool: ([x], _out, a) =>
+  avgPool: ([x], _out, a: PoolAttrs) =>
     avgPoolForward(denseData(x), a.planes, a.inSize, a.windows, a.divisor!),
-  avgPoolBackward: ([gy], _out, a) =>
+  avgPoolBackward: ([gy], _out, a: PoolAttrs) =>
     avgPoolBackward(denseData(gy), a.planes, a.inSize, a.windows, a.divisor!),
 };

@@ -10,13 +10,18 @@ import type { Tensor } from "../../../tensor/tensor.js";
 import { checkCase, loadCases } from "../nn_ops_fixtures.js";
 
 type AnyPool = (x: Tensor, size: any, options?: any) => Tensor | [Tensor, Tensor];
+type AnyUnpool = (x: Tensor, indices: Tensor, size: any, options?: any) => Tensor;
 
 describe("pool ops match PyTorch (values, indices and gradients)", () => {
   for (const c of loadCases("pool")) {
     it(`${c.op}: ${c.name}`, () => {
       const op = (pool as unknown as Record<string, AnyPool>)[c.op];
       const { args, ...options } = c.options;
-      checkCase(c, ({ x }) => op(x, args[0], options));
+      checkCase(c, ({ x, indices }) =>
+        c.op.startsWith("maxUnpool")
+          ? (pool as unknown as Record<string, AnyUnpool>)[c.op](x, indices, args[0], options)
+          : op(x, args[0], options),
+      );
     });
   }
 });
@@ -64,6 +69,31 @@ describe("pool ops", () => {
         });
       assert.ok(gradcheck(firstGrad, [x]));
     }
+  });
+
+  it("unpool what they pooled, and check the indices", () => {
+    const x = tensor([
+      [
+        [
+          [1, 5, 2, 0],
+          [3, 4, 8, 1],
+        ],
+      ],
+    ]);
+    const [values, indices] = pool.maxPool2d(x, 2, { returnIndices: true });
+    assert.deepEqual(pool.maxUnpool2d(values, indices, 2).arraySync(), [
+      [
+        [
+          [0, 5, 0, 0],
+          [0, 0, 8, 0],
+        ],
+      ],
+    ]);
+    assert.throws(
+      () => pool.maxUnpool2d(values, indices.mul(3), 2),
+      /maxUnpool2d: index 18 is out of range for an output plane of \[2, 4\] \(8 positions\)/,
+    );
+    assert.throws(() => pool.maxUnpool2d(values, values, 2), /indices must be the int32 indices/);
   });
 
   it("reject padding over half the kernel and too-small inputs", () => {
