@@ -45,7 +45,7 @@ class BasicBlock extends nn.Module {
     this.conv2 = new nn.Conv2d(c, c, 3, { padding: 1, bias: false });
     this.bn2 = new nn.BatchNorm2d(c);
   }
-  forward(x: lt.Tensor): lt.Tensor {
+  override forward(x: lt.Tensor): lt.Tensor {
     const out = F.relu(this.bn1(this.conv1(x)));
     return F.relu(this.bn2(this.conv2(out)).add(x));
   }
