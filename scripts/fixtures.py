@@ -10,6 +10,8 @@ writes the module's own JSON files under `test/fixtures/<area>/`.
   scripts/fixtures.py and scripts/fixturegen/*.py with test/fixtures/.stamp.
 
 A full run writes the stamp, so commit test/fixtures/.stamp with the fixtures.
+After regenerating only your own module, `--write-stamp` records the
+generators' hash without running the others.
 """
 
 import glob
@@ -52,6 +54,13 @@ def generate(only):
 
 def main(args):
     digest = generators_hash()
+    if "--write-stamp" in args:
+        args = [a for a in args if a != "--write-stamp"]
+        if args:
+            generate(set(args))
+        with open(STAMP, "w") as f:
+            f.write(digest + "\n")
+        return
     if "--if-changed" in args:
         current = open(STAMP).read().strip() if os.path.exists(STAMP) else ""
         if current == digest:

@@ -51,3 +51,27 @@ export function formatTensor(t: Tensor): string {
   if (t.numel() === 0) extras.unshift(`size=[${t.shape.join(", ")}]`);
   return `tensor(${body}${extras.length ? `, ${extras.join(", ")}` : ""})`;
 }
+
+/** Builds a tensor's Jupyter MIME bundle (display/ installs the rich one). */
+export type TensorDisplay = (
+  t: Tensor,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+let display: TensorDisplay | undefined;
+
+/**
+ * Installs the function that builds every tensor's MIME bundle for
+ * `Tensor[Symbol.for("Jupyter.display")]`. The display package installs its
+ * HTML view here (tensor/ cannot import display/); without one, tensors
+ * display as their text.
+ */
+export function setTensorDisplay(fn: TensorDisplay | undefined): void {
+  display = fn;
+}
+
+/** The MIME bundle of `t`: the installed display, or `{ "text/plain": ... }`. */
+export function displayBundle(
+  t: Tensor,
+): Record<string, unknown> | Promise<Record<string, unknown>> {
+  return display !== undefined ? display(t) : { "text/plain": formatTensor(t) };
+}

@@ -37,6 +37,7 @@ export {
   ShapeError,
   ValueError,
 } from "./errors.js";
+export { setTensorDisplay, type TensorDisplay } from "./format.js";
 export { setInterruptCheck } from "./interrupt.js";
 export { elu, gelu, leakyRelu, relu, sigmoid, silu, softplus } from "./ops/activation.js";
 export {
@@ -115,7 +116,16 @@ export {
 } from "./ops/interpolate.js";
 export { cat, chunk, split, stack, unbind } from "./ops/join.js";
 export { flip, type PadOptions, pad, repeat, roll, tril, triu } from "./ops/layout.js";
-export { bmm, dot, einsum, matmul, mm, outer } from "./ops/linalg.js";
+export { bmm, dot, einsum, matmul, mm, outer, trace } from "./ops/linalg.js";
+export {
+  argsort,
+  maskedSelect,
+  nonzero,
+  type SortOptions,
+  sort,
+  type TopkOptions,
+  topk,
+} from "./ops/search.js";
 export {
   abs,
   ceil,
@@ -194,6 +204,7 @@ export { logSoftmax, softmax } from "./ops/softmax.js";
 export { fold, type IntOrTuple, type UnfoldOptions, unfold } from "./ops/unfold.js";
 export {
   contiguous,
+  diagonal,
   expand,
   flatten,
   type IndexSpec,

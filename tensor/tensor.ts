@@ -15,9 +15,10 @@ import * as layout from "./ops/layout.js";
 import * as linalg from "./ops/linalg.js";
 import * as math from "./ops/math.js";
 import * as reduce from "./ops/reduce.js";
+import * as search from "./ops/search.js";
 import * as softmaxOps from "./ops/softmax.js";
 import * as views from "./ops/view.js";
-import { formatTensor } from "./format.js";
+import { displayBundle, formatTensor } from "./format.js";
 import { isContiguous, normalizeDim, sizeOf } from "./shape.js";
 import type { Storage } from "./storage.js";
 
@@ -266,6 +267,11 @@ export class Tensor {
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
+  }
+
+  /** The MIME bundle Jupyter shows for this tensor (see `setTensorDisplay`). */
+  [Symbol.for("Jupyter.display")](): Record<string, unknown> | Promise<Record<string, unknown>> {
+    return displayBundle(this);
   }
 
   // ---- autograd --------------------------------------------------------
@@ -723,6 +729,9 @@ export class Tensor {
   repeat(repeats: readonly number[]): Tensor {
     return layout.repeat(this, repeats);
   }
+  diagonal(offset?: number, dim1?: number, dim2?: number): Tensor {
+    return views.diagonal(this, offset, dim1, dim2);
+  }
   tril(diagonal?: number): Tensor {
     return layout.tril(this, diagonal);
   }
@@ -750,6 +759,21 @@ export class Tensor {
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor {
     return indexing.maskedFill(this, mask, value);
   }
+  maskedSelect(mask: Tensor): Tensor {
+    return search.maskedSelect(this, mask);
+  }
+  nonzero(): Tensor {
+    return search.nonzero(this);
+  }
+  sort(dim?: number, opts?: search.SortOptions): reduce.ValuesIndices {
+    return search.sort(this, dim, opts);
+  }
+  argsort(dim?: number, opts?: search.SortOptions): Tensor {
+    return search.argsort(this, dim, opts);
+  }
+  topk(k: number, opts?: search.TopkOptions): reduce.ValuesIndices {
+    return search.topk(this, k, opts);
+  }
 
   // ---- linear algebra ------------------------------------------------------
 
@@ -767,6 +791,9 @@ export class Tensor {
   }
   outer(other: Tensor): Tensor {
     return linalg.outer(this, other);
+  }
+  trace(): Tensor {
+    return linalg.trace(this);
   }
 
   // ---- in place ------------------------------------------------------------

@@ -202,6 +202,13 @@ OPS = {
     "repeat": lambda x, repeats: x.repeat(*repeats),
     "matmul": torch.matmul, "bmm": torch.bmm, "outer": torch.outer, "dot": torch.dot,
     "einsum": lambda *xs, equation: torch.einsum(equation, *xs),
+    "trace": torch.trace,
+    "diagonal": lambda x, offset=0, dim1=0, dim2=1: torch.diagonal(x, offset, dim1, dim2),
+    "sort": lambda x, dim=-1, descending=False: tuple(torch.sort(x, dim=dim, descending=descending, stable=True)),
+    "topk": lambda x, k, dim=-1, largest=True: tuple(torch.topk(x, k, dim, largest)),
+    "maskedSelect": torch.masked_select,
+    "indexTensor": lambda x, index: x[:, index.long()],
+    "indexMask": lambda x, mask: x[mask],
 }
 
 
@@ -376,6 +383,14 @@ def indexing():
     case(cases, g, "indexAdd", "indexAdd", [g.randn([4, 3]), idx([1, 1, 3]), g.randn([3, 3])], {"dim": 0})
     case(cases, g, "maskedFill", "maskedFill", [g.randn([3, 4]), g.bools([4])], {"value": -1e9})
     case(cases, g, "maskedFill int", "maskedFill", [g.ints([3, 4]), g.bools([3, 1])], {"value": 7})
+    case(cases, g, "sort", "sort", [g.randn([3, 5])])
+    case(cases, g, "sort descending dim 0 with ties", "sort", [torch.tensor([[1.0, 2.0], [3.0, 2.0], [1.0, 0.0]], dtype=torch.float64)],
+         {"dim": 0, "descending": True})
+    case(cases, g, "topk", "topk", [g.randn([2, 6])], {"k": 3})
+    case(cases, g, "topk smallest dim 0", "topk", [g.randn([5, 2])], {"k": 2, "dim": 0, "largest": False})
+    case(cases, g, "maskedSelect broadcast", "maskedSelect", [g.randn([3, 4]), g.bools([4])])
+    case(cases, g, "index with int tensor", "indexTensor", [g.randn([2, 5]), idx([[4, 0], [1, 1]])])
+    case(cases, g, "index with bool mask", "indexMask", [g.randn([3, 4]), g.bools([3, 4])])
     return cases
 
 
@@ -404,6 +419,9 @@ def linalg():
     case(cases, g, "einsum outer implicit", "einsum", [g.randn([3]), g.randn([2])], {"equation": "i,j"})
     case(cases, g, "einsum ellipsis", "einsum", [g.randn([2, 2, 3, 4]), g.randn([4, 5])], {"equation": "...ij,jk->...ik"})
     case(cases, g, "einsum three operands", "einsum", [g.randn([2, 3]), g.randn([3, 4]), g.randn([4, 2])], {"equation": "ij,jk,kl->il"})
+    case(cases, g, "trace", "trace", [g.randn([3, 4])])
+    case(cases, g, "diagonal offset", "diagonal", [g.randn([3, 4])], {"offset": 1})
+    case(cases, g, "diagonal negative offset dims", "diagonal", [g.randn([2, 4, 3])], {"offset": -1, "dim1": 1, "dim2": 2})
     case(cases, g, "einsum bilinear", "einsum", [g.randn([2, 3]), g.randn([5, 3, 4]), g.randn([2, 4])], {"equation": "bi,oij,bj->bo"})
     return cases
 

@@ -25,6 +25,7 @@
  * | `indexAdd` | x, index (1-D int32), src | `{ dim }` | a copy of x with src's slices added at index along dim |
  * | `cat` | any number of tensors (same dtype) | `{ dim }` | joined along dim |
  * | `flip` | x | `{ dims }` | x reversed along dims |
+ * | `argsort` | x | `{ dim, descending }` | int32 positions that sort each line along dim (stable; NaN largest) |
  *
  * Deep-learning primitives (attrs types and reference kernels in
  * `backends/cpu/{conv,pool,unfold,interpolate,normalization}.ts`; spatial
@@ -149,4 +150,8 @@ export interface ScatterAttrs {
 }
 export interface FlipAttrs {
   dims: number[];
+}
+export interface SortAttrs {
+  dim: number;
+  descending: boolean;
 }

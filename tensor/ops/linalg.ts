@@ -133,6 +133,17 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return a.unsqueeze(1).mul(b.unsqueeze(0));
 }
 
+/**
+ * Sum of the main diagonal of a matrix (`torch.trace`).
+ *
+ * @example
+ * lt.eye(3).trace(); // 3
+ */
+export function trace(x: Tensor): Tensor {
+  if (x.ndim !== 2) throw new ShapeError(`trace: expects a matrix, got ${fmtShape(x.shape)}`);
+  return x.diagonal().sum();
+}
+
 interface Term {
   t: Tensor;
   letters: string;

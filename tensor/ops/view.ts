@@ -5,6 +5,7 @@ import { fmtShape, isContiguous, normalizeDim, sizeOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { sumTo } from "./broadcast.js";
 import { zeros } from "./creation.js";
+import { nonzero } from "./search.js";
 
 /**
  * Resolves one -1 in a requested shape and checks the element count.
@@ -401,6 +402,32 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   return sliceView(x, "select", d, i, 1, 1, false);
 }
 
+/**
+ * The diagonal `offset` of the dims `dim1`, `dim2`, as a view appended as
+ * the last dim (`torch.diagonal`).
+ *
+ * @example
+ * lt.arange(9).reshape([3, 3]).diagonal(); // [0, 4, 8]
+ */
+export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const op = "diagonal";
+  const a = normalizeDim(dim1, x.ndim, op);
+  const b = normalizeDim(dim2, x.ndim, op);
+  if (a === b) throw new IndexError(`${op}: dim1 and dim2 must differ, both are ${a}`);
+  const length = Math.max(
+    0,
+    Math.min(x.shape[a] + Math.min(offset, 0), x.shape[b] - Math.max(offset, 0)),
+  );
+  const start = length === 0 ? 0 : offset >= 0 ? offset * x.strides[b] : -offset * x.strides[a];
+  const keep = x.shape.map((_, i) => i).filter((i) => i !== a && i !== b);
+  const out = x._view(
+    [...keep.map((i) => x.shape[i]), length],
+    [...keep.map((i) => x.strides[i]), x.strides[a] + x.strides[b]],
+    x.offset + start,
+  );
+  return recordView(out, op, x, (g) => embed(g, x.shape, (t) => diagonal(t, offset, a, b)));
+}
+
 /** A slice for `Tensor.index`: Python's `start:end:step` as an object. */
 export interface SliceSpec {
   start?: number;
@@ -411,7 +438,8 @@ export interface SliceSpec {
 /**
  * One entry of `Tensor.index`: an integer (select), a slice (`":"`,
  * `"1:3"`, `"::2"` or `{ start, end, step }`), `null` (new axis), `"..."`
- * (all remaining dims), or an int32 tensor (pick these positions).
+ * (all remaining dims), an int32 tensor (pick these positions) or a bool
+ * mask over the next dims (keep the true positions; CPU only).
  */
 export type IndexSpec = number | string | SliceSpec | null | Tensor;
 
@@ -443,7 +471,9 @@ function parseSlice(text: string): SliceSpec {
  * x.index("...", "::2").shape; // [2, 3, 2]
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
-  const consuming = specs.filter((s) => s !== null && s !== "...").length;
+  const width = (s: IndexSpec) =>
+    s === null || s === "..." ? 0 : s instanceof Tensor && s.dtype === "bool" ? s.ndim : 1;
+  const consuming = specs.reduce<number>((n, s) => n + width(s), 0);
   const ellipses = specs.filter((s) => s === "...").length;
   if (ellipses > 1) throw new IndexError('index: at most one "..." is allowed');
   if (consuming > x.ndim) {
@@ -461,10 +491,25 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
       dim++;
     } else if (typeof spec === "number") {
       out = select(out, dim, spec);
+    } else if (spec instanceof Tensor && spec.dtype === "bool") {
+      // A mask over the next dims keeps its true positions, flattened into one dim.
+      const covered = out.shape.slice(dim, dim + spec.ndim);
+      if (covered.some((d, i) => d !== spec.shape[i])) {
+        throw new IndexError(
+          `index: the mask ${fmtShape(spec.shape)} does not match the indexed dims ${fmtShape(covered)} of ${fmtShape(out.shape)}`,
+        );
+      }
+      const merged = out.reshape([
+        ...out.shape.slice(0, dim),
+        -1,
+        ...out.shape.slice(dim + spec.ndim),
+      ]);
+      out = merged.indexSelect(dim, nonzero(spec.reshape([-1])).reshape([-1]));
+      dim++;
     } else if (spec instanceof Tensor) {
       if (spec.dtype !== "int32") {
         throw new IndexError(
-          `index: tensor indices must be int32, got ${spec.dtype}; for a bool mask use maskedSelect`,
+          `index: tensor indices must be int32 or a bool mask, got ${spec.dtype}`,
         );
       }
       const picked = out.indexSelect(dim, spec.reshape([-1]));

@@ -160,6 +160,19 @@ const ops: Record<string, Op> = {
   outer: binary(lt.outer),
   dot: binary(lt.dot),
   einsum: (xs, a) => lt.einsum(a.equation, ...xs),
+  trace: unary(lt.trace),
+  diagonal: ([x], a) => x.diagonal(a.offset, a.dim1, a.dim2),
+  sort: ([x], a) => {
+    const { values, indices } = x.sort(a.dim, a);
+    return [values, indices];
+  },
+  topk: ([x], a) => {
+    const { values, indices } = x.topk(a.k, a);
+    return [values, indices];
+  },
+  maskedSelect: ([x, mask]) => x.maskedSelect(mask),
+  indexTensor: ([x, index]) => x.index(":", index),
+  indexMask: ([x, mask]) => x.index(mask),
 };
 
 /** Fixture numbers: null is NaN, "inf"/"-inf" are infinities (JSON has neither). */

@@ -117,6 +117,17 @@ const cases: Case[] = [
     (a) => lt.pad(a, [1, 2], { mode: "reflect" }).flip([0]).roll(1, 1).repeat([2, 1]),
     () => [away([2, 4])],
   ],
+  ["diagonal trace", (a) => a.diagonal(1).add(a.narrow(1, 0, 3).trace()), () => [away([3, 4])]],
+  [
+    "sort topk maskedSelect",
+    (a) =>
+      lt.cat([
+        a.sort(1).values.reshape([-1]),
+        a.topk(2).values.reshape([-1]),
+        a.maskedSelect(a.gt(0)),
+      ]),
+    () => [away([2, 4])],
+  ],
   ["pad constant", (a) => lt.pad(a, [1, 1, 0, 2], { value: 3 }), () => [away([2, 2])]],
 ];
 

@@ -83,6 +83,18 @@ describe("creation", () => {
     assert.deepEqual(Array.from(x.t().dataSync()), [1, 3, 2, 4]);
   });
 
+  it("displays through the installed tensor display, else as text", () => {
+    const x = lt.tensor([1, 2]);
+    const show = (t: lt.Tensor) => (t as any)[Symbol.for("Jupyter.display")]();
+    assert.deepEqual(show(x), { "text/plain": "tensor([1., 2.])" });
+    lt.setTensorDisplay((t) => ({ "text/html": `<b>${t.shape}</b>` }));
+    try {
+      assert.deepEqual(show(x), { "text/html": "<b>2</b>" });
+    } finally {
+      lt.setTensorDisplay(undefined);
+    }
+  });
+
   it("prints like PyTorch", () => {
     assert.equal(String(lt.tensor([1, 2.5])), "tensor([1., 2.5])");
     assert.equal(String(lt.arange(3)), "tensor([0, 1, 2], dtype=int32)");
