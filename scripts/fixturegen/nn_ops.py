@@ -188,6 +188,13 @@ def pool_cases():
     pool("adaptive max1d", "adaptiveMaxPool1d", [1, 3, 9], 4, returnIndices=True)
     pool("adaptive max3d", "adaptiveMaxPool3d", [1, 1, 4, 5, 6], [2, 2, 3], returnIndices=True)
 
+    return cases
+
+
+def unpool_cases():
+    gen = torch.Generator().manual_seed(7)
+    cases = []
+
     def unpool(name, op, xs, k, **opts):
         pool_fn = {"maxUnpool1d": F.max_pool1d, "maxUnpool2d": F.max_pool2d, "maxUnpool3d": F.max_pool3d}[op]
         fn = {"maxUnpool1d": F.max_unpool1d, "maxUnpool2d": F.max_unpool2d, "maxUnpool3d": F.max_unpool3d}[op]
@@ -324,6 +331,7 @@ def embedding_cases():
 FAMILIES = {
     "conv": conv_cases,
     "pool": pool_cases,
+    "unpool": unpool_cases,
     "unfold": unfold_cases,
     "interpolate": interpolate_cases,
     "normalization": normalization_cases,
