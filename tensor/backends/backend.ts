@@ -63,7 +63,8 @@ export type KernelFn<A = any, S = any> = (
 ) => S;
 
 const backends = new Map<string, Backend>();
-const kernels = new Map<string, KernelFn>();
+// op → device → kernel (nested so a lookup builds no string on the hot path).
+const kernels = new Map<string, Map<string, KernelFn>>();
 
 /**
  * Makes a backend available under `name`, e.g. `registerBackend("webgpu", gpu)`.
@@ -96,12 +97,17 @@ export function registerKernel<A = any, S = any>(
   device: string,
   fn: KernelFn<A, S>,
 ): void {
-  kernels.set(`${op}/${device}`, fn as KernelFn);
+  let byDevice = kernels.get(op);
+  if (byDevice === undefined) {
+    byDevice = new Map();
+    kernels.set(op, byDevice);
+  }
+  byDevice.set(device, fn as KernelFn);
 }
 
 /** The kernel of `op` on `device`; a DeviceError says how to run the op elsewhere. */
 export function getKernel(op: string, device: string): KernelFn {
-  const k = kernels.get(`${op}/${device}`);
+  const k = kernels.get(op)?.get(device);
   if (k === undefined) {
     throw new DeviceError(
       `${op}: no kernel for device "${device}"` +
@@ -113,5 +119,5 @@ export function getKernel(op: string, device: string): KernelFn {
 
 /** True when `op` has a kernel on `device`. */
 export function hasKernel(op: string, device: string): boolean {
-  return kernels.has(`${op}/${device}`);
+  return kernels.get(op)?.has(device) ?? false;
 }

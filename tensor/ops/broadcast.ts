@@ -22,6 +22,11 @@ function checkOperand(op: string, x: unknown): asserts x is TensorLike {
 
 /** The dtype PyTorch gives `op(operands...)` (tensors with dims first, then 0-d tensors, then scalars). */
 export function promotedDType(op: string, operands: readonly TensorLike[]): DType {
+  // Fast path: two tensors of one dtype (most calls).
+  if (operands.length === 2) {
+    const [a, b] = operands;
+    if (a instanceof Tensor && b instanceof Tensor && a.dtype === b.dtype) return a.dtype;
+  }
   for (const x of operands) checkOperand(op, x);
   return resultType(...operands.map(promotionOperand));
 }
@@ -37,6 +42,14 @@ export function toOperands(
   dtype: DType,
   defaultDevice = "cpu",
 ): Tensor[] {
+  if (
+    operands.every(
+      (x) =>
+        x instanceof Tensor && x.dtype === dtype && x.device === (operands[0] as Tensor).device,
+    )
+  ) {
+    return operands as Tensor[];
+  }
   const tensors = operands.filter((x): x is Tensor => x instanceof Tensor);
   const device = (tensors.find((t) => t.ndim > 0) ?? tensors[0])?.device ?? defaultDevice;
   return operands.map((x) => {
@@ -57,6 +70,7 @@ export function toOperands(
 
 /** A view of `t` broadcast to `shape` (stride 0 on new and size-1 dims); not recorded by autograd. */
 export function broadcastView(t: Tensor, shape: readonly number[]): Tensor {
+  if (t.ndim === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
   const lead = shape.length - t.ndim;
   const strides = shape.map((d, i) => {
     const j = i - lead;
