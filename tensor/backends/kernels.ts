@@ -37,7 +37,7 @@
  * | `convBackwardInput` | gradOut, w | `ConvGeometry` | `[N, C_in, ...inSize]` (also the transposed conv) |
  * | `convBackwardWeight` | x, gradOut | `ConvGeometry` | w's shape |
  * | `maxPoolIndices` | x (planes of inSize) | `PoolAttrs` | int32 flat position of each window's max within its plane |
- * | `maxPoolBackward` | gradOut, indices (int32) | `PoolAttrs` | gradOut added at the indexed positions (optional: the frontend falls back to `scatter`) |
+ * | `maxPoolBackward` | gradOut (or unpooled values), indices (int32) | `MaxPoolBackwardAttrs` | added at the indexed positions of each plane (optional: the frontend falls back to `scatter`) |
  * | `avgPool`, `avgPoolBackward` | x / gradOut | `PoolAttrs` (with `divisor`) | window averages / their adjoint |
  * | `unfold`, `fold` | x / columns | `UnfoldAttrs` | im2col `[N, C*K, L]` / col2im (sums overlaps) |
  * | `interpolate`, `interpolateBackward` | x / gradOut | `InterpolateAttrs` (per-axis index/weight tables) | resampled / adjoint |
