@@ -17,30 +17,33 @@ const SHAPES: Record<ProblemName, number[][]> = {
   linreg: [[3, 2], [2]],
 };
 
-export function makeParams(problems: Problems, name: ProblemName): Tensor[] {
+export function makeParams(problems: Problems, name: ProblemName, device = "cpu"): Tensor[] {
   return problems[name].init.map((values, i) =>
-    lt.tensor(values).reshape(SHAPES[name][i]!).detach().requiresGrad_(true),
+    lt.tensor(values, { device }).reshape(SHAPES[name][i]!).detach().requiresGrad_(true),
   );
 }
 
-/** Loss at the current parameters; sets each parameter's `.grad` to the exact gradient. */
-export function lossAndGrad(problems: Problems, name: ProblemName, params: Tensor[]): number {
-  const values = params.map((p) => Array.from(p.dataSync() as Float32Array));
-  const setGrad = (grads: number[][]) =>
-    params.forEach((p, i) => {
-      p.grad = lt.tensor(grads[i]!).reshape(p.shape);
-    });
+/** Loss and exact gradients of a problem at the given parameter values. */
+export function evaluate(
+  problems: Problems,
+  name: ProblemName,
+  values: number[][],
+): { loss: number; grads: number[][] } {
   if (name === "rosenbrock") {
     const [x, y] = values[0] as [number, number];
-    setGrad([[-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]]);
-    return (1 - x) ** 2 + 100 * (y - x * x) ** 2;
+    return {
+      loss: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
+      grads: [[-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)]],
+    };
   }
   if (name === "quadratic") {
     const { A, b } = problems.quadratic;
     const q = values[0]!;
     const Aq = A.map((row) => row[0]! * q[0]! + row[1]! * q[1]!);
-    setGrad([Aq.map((v, i) => v - b[i]!)]);
-    return 0.5 * (q[0]! * Aq[0]! + q[1]! * Aq[1]!) - (b[0]! * q[0]! + b[1]! * q[1]!);
+    return {
+      loss: 0.5 * (q[0]! * Aq[0]! + q[1]! * Aq[1]!) - (b[0]! * q[0]! + b[1]! * q[1]!),
+      grads: [Aq.map((v, i) => v - b[i]!)],
+    };
   }
   const { X, Y } = problems.linreg;
   const [W, bias] = values as [number[], number[]];
@@ -54,8 +57,38 @@ export function lossAndGrad(problems: Problems, name: ProblemName, params: Tenso
     [0, 1].map((j) => scale * X.reduce((a, row, n) => a + row[k]! * R[n]![j]!, 0)),
   );
   const db = [0, 1].map((j) => scale * R.reduce((a, r) => a + r[j]!, 0));
-  setGrad([dW, db]);
-  return R.flat().reduce((a, r) => a + r * r, 0) / (X.length * 2);
+  return { loss: R.flat().reduce((a, r) => a + r * r, 0) / (X.length * 2), grads: [dW, db] };
+}
+
+function setGrads(params: Tensor[], grads: number[][]): void {
+  params.forEach((p, i) => {
+    p.grad = lt.tensor(grads[i]!, { device: p.device }).reshape(p.shape);
+  });
+}
+
+/** Loss at the current (CPU) parameters; sets each parameter's `.grad` to the exact gradient. */
+export function lossAndGrad(problems: Problems, name: ProblemName, params: Tensor[]): number {
+  const { loss, grads } = evaluate(
+    problems,
+    name,
+    params.map((p) => Array.from(p.dataSync() as Float32Array)),
+  );
+  setGrads(params, grads);
+  return loss;
+}
+
+/** `lossAndGrad` for parameters on any device (reads them back asynchronously). */
+export async function lossAndGradAsync(
+  problems: Problems,
+  name: ProblemName,
+  params: Tensor[],
+): Promise<number> {
+  const values = await Promise.all(
+    params.map(async (p) => Array.from((await p.data()) as Float32Array)),
+  );
+  const { loss, grads } = evaluate(problems, name, values);
+  setGrads(params, grads);
+  return loss;
 }
 
 /** |actual - expected| <= atol + rtol * |expected| for every element, with a useful message. */
