@@ -176,12 +176,15 @@ export class MultiheadAttention extends Module {
     );
   }
 
-  /** 2 FLOPs per multiply-add in the four projections and the two attention products. */
+  /**
+   * 2 FLOPs per multiply-add in the q/k/v projections and the two attention
+   * products (`out_proj` is a Linear with its own row).
+   */
   flops(args: unknown[]): number {
     const [q, k] = args as [Tensor, Tensor];
     const n = (t: Tensor) => t.shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const E = this.embedDim;
-    const proj = 2 * E * (n(q) * E * 2 + n(k) * (this.kdim + this.vdim));
+    const proj = 2 * E * (n(q) * E + n(k) * (this.kdim + this.vdim));
     const S = this.batchFirst || k.shape.length === 2 ? k.shape[k.shape.length - 2]! : k.shape[0]!;
     return proj + 2 * 2 * n(q) * S * E;
   }

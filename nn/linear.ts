@@ -102,6 +102,13 @@ export class Bilinear extends Module<[Tensor, Tensor], Tensor> {
     if (this.bias) init.uniform_(this.bias, -bound, bound);
   }
 
+  flops(_args: unknown[], output: Tensor): number {
+    const rows = output.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    return (
+      rows * this.outFeatures * (2 * this.in1Features * this.in2Features + 2 * this.in2Features)
+    );
+  }
+
   override forward(input1: Tensor, input2: Tensor): Tensor {
     return bilinear(input1, input2, this.weight, this.bias);
   }

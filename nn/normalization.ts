@@ -237,6 +237,10 @@ export class GroupNorm extends Module<[Tensor], Tensor> {
     }
   }
 
+  flops(_args: unknown[], output: Tensor): number {
+    return 7 * output.shape.reduce((a, b) => a * b, 1);
+  }
+
   override forward(input: Tensor): Tensor {
     return groupNorm(input, this.numGroups, this.weight, this.bias, this.eps);
   }
@@ -266,6 +270,11 @@ export class LocalResponseNorm extends Module<[Tensor], Tensor> {
     this.alpha = options.alpha ?? 1e-4;
     this.beta = options.beta ?? 0.75;
     this.k = options.k ?? 1;
+  }
+
+  /** A square and an addition per window tap, then scale, power and divide per element. */
+  flops(_args: unknown[], output: Tensor): number {
+    return (2 * this.size + 3) * output.shape.reduce((a, b) => a * b, 1);
   }
 
   override forward(input: Tensor): Tensor {

@@ -224,6 +224,23 @@ abstract class RNNBase extends Module {
     return { output, hOut, cOut };
   }
 
+  /**
+   * 2 FLOPs per multiply-add of the input and recurrent products of every
+   * step, layer and direction (gate nonlinearities not counted).
+   */
+  flops(args: unknown[]): number {
+    const input = args[0] instanceof PackedSequence ? args[0].data : (args[0] as Tensor);
+    const steps = input.shape.length === 3 ? input.shape[0]! * input.shape[1]! : input.shape[0]!;
+    const g = gateCount[this.mode] * this.hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    let total = 0;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const inSize = layer === 0 ? this.inputSize : this.hiddenSize * dirs;
+      total += dirs * 2 * steps * g * (inSize + this.hiddenSize);
+    }
+    return total;
+  }
+
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
@@ -359,6 +376,13 @@ abstract class CellBase extends Module {
       bHh: this.bias_hh,
     });
     return unbatched ? [hNew.squeeze(0), cNew ? cNew.squeeze(0) : null] : [hNew, cNew];
+  }
+
+  /** 2 FLOPs per multiply-add of the input and recurrent products. */
+  flops(args: unknown[]): number {
+    const x = args[0] as Tensor;
+    const batch = x.shape.length === 2 ? x.shape[0]! : 1;
+    return 2 * batch * gateCount[this.mode] * this.hiddenSize * (this.inputSize + this.hiddenSize);
   }
 
   override extraRepr(): string {

@@ -206,8 +206,9 @@ export function summary(
 
 function toInputs(input: number[] | number[][] | Tensor | Tensor[]): Tensor[] {
   if (input instanceof Tensor) return [input];
-  if (input.length > 0 && input.every((x) => x instanceof Tensor)) return input as Tensor[];
-  if (input.length > 0 && input.every((x) => Array.isArray(x))) {
+  const items = input as unknown[];
+  if (items.length > 0 && items.every((x) => x instanceof Tensor)) return items as Tensor[];
+  if (items.length > 0 && items.every((x) => Array.isArray(x))) {
     return (input as number[][]).map((s) => randn(s));
   }
   return [randn(input as number[])];

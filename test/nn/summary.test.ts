@@ -78,6 +78,30 @@ describe("nn.summary", () => {
     assert.equal(s.totalFlops, 3 * 4 * 9 + 12 + 3 * 2 * 9);
   });
 
+  it("counts recurrent and attention FLOPs without double counting out_proj", () => {
+    const lstm = nn.summary(new nn.Sequential(new nn.LSTM(3, 4)), [5, 2, 3]);
+    assert.equal(lstm.rows[0]!.flops, 2 * 10 * 16 * (3 + 4));
+    assert.deepEqual(lstm.rows[0]!.outputShape, [
+      [5, 2, 4],
+      [1, 2, 4],
+      [1, 2, 4],
+    ]);
+    class SelfAttention extends nn.Module {
+      attn = new nn.MultiheadAttention(8, 2);
+      override forward(x: lt.Tensor) {
+        return this.attn(x, x, x)[0];
+      }
+    }
+    const s = nn.summary(new SelfAttention(), [3, 1, 8]);
+    assert.deepEqual(
+      s.rows.map((r) => [r.name, r.flops]),
+      [
+        ["attn", 2 * 8 * (3 * 8 + 3 * 16) + 2 * 2 * 3 * 3 * 8],
+        ["attn.out_proj", 3 * 8 * 17],
+      ],
+    );
+  });
+
   it("counts convolution and pooling FLOPs as the AlexNet lecture does", {
     skip: !lt.hasKernel("conv", "cpu") && "conv kernels are not registered on the CPU yet",
   }, () => {
