@@ -124,6 +124,17 @@ export function poolGeometry(
   const windows = [0, 1, 2].map((i) =>
     poolWindows(inSize[i], out3[i], k3[i], s3[i], p3[i], d3[i]),
   ) as Windows3;
+  // With dilation a window can fall entirely into the padding; PyTorch then
+  // returns -inf and an index outside the input, which we refuse instead.
+  windows.forEach((w, i) => {
+    const empty = w.count.indexOf(0);
+    if (empty >= 0) {
+      const dim = i - (3 - rank);
+      throw new ValueError(
+        `${op}: window ${empty} along spatial dim ${dim} of input ${fmtShape(xShape)} lies entirely in the padding (kernel ${fmtShape(kernel)}, dilation ${fmtShape(dilation)}, padding ${fmtShape(padding)}); reduce the padding or the dilation`,
+      );
+    }
+  });
   return { planes: product(lead), inSize, windows, outShape: [...lead, ...outSpatial] };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import {
   type AvgDivisor,
   avgPoolBackward,
@@ -94,6 +95,71 @@ describe("pool geometry", () => {
     assert.throws(
       () => poolGeometry("maxPool2d", 2, [5, 5], 2, {}),
       /expected a 3-D \[C, H, W\] or 4-D/,
+    );
+  });
+});
+
+describe("pool windows agree with a brute-force scan (any geometry)", () => {
+  it("max and average over every tap of every window", () => {
+    const params = fc.record({
+      size: fc.integer({ min: 1, max: 12 }),
+      kernel: fc.integer({ min: 1, max: 4 }),
+      stride: fc.integer({ min: 1, max: 3 }),
+      padding: fc.integer({ min: 0, max: 2 }),
+      dilation: fc.integer({ min: 1, max: 3 }),
+      ceilMode: fc.boolean(),
+      countIncludePad: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(params, (p) => {
+        fc.pre(p.padding <= Math.floor(p.kernel / 2));
+        fc.pre(p.size + 2 * p.padding >= p.dilation * (p.kernel - 1) + 1);
+        const starts = (o: number) => o * p.stride - p.padding;
+        const taps = (o: number) =>
+          Array.from({ length: p.kernel }, (_, t) => starts(o) + t * p.dilation);
+        const reach = p.size + 2 * p.padding - p.dilation * (p.kernel - 1) - 1;
+        const count = Math.floor(reach / p.stride) + 1;
+        const anyEmpty = Array.from({ length: count }, (_, o) => taps(o)).some((ts) =>
+          ts.every((i) => i < 0 || i >= p.size),
+        );
+        if (anyEmpty && !p.ceilMode) {
+          assert.throws(
+            () => poolGeometry("maxPool1d", 1, [1, p.size], p.kernel, p),
+            /lies entirely in the padding/,
+          );
+          return;
+        }
+        fc.pre(!anyEmpty);
+        const g = poolGeometry("maxPool1d", 1, [1, p.size], p.kernel, p);
+        const x = Float32Array.from({ length: p.size }, (_, i) => Math.sin(7 * i + p.size));
+        const indices = maxPoolIndices(x, 1, g.inSize, g.windows);
+        const out = g.outShape[1];
+        for (let o = 0; o < out; o++) {
+          const start = o * p.stride - p.padding;
+          let best = -Infinity;
+          for (let t = 0; t < p.kernel; t++) {
+            const i = start + t * p.dilation;
+            if (i >= 0 && i < p.size) best = Math.max(best, x[i]);
+          }
+          assert.equal(x[indices[o]], best);
+        }
+        if (p.dilation === 1) {
+          const avg = poolGeometry("avgPool1d", 1, [1, p.size], p.kernel, { ...p, dilation: 1 });
+          const divisor: AvgDivisor = p.countIncludePad ? "span" : "count";
+          const y = avgPoolForward(x, 1, avg.inSize, avg.windows, divisor);
+          for (let o = 0; o < out; o++) {
+            const start = o * p.stride - p.padding;
+            // PyTorch counts the padding but not the ceil-mode overhang past it
+            const end = Math.min(start + p.kernel, p.size + p.padding);
+            let sum = 0;
+            let count = 0;
+            for (let i = Math.max(start, 0); i < Math.min(end, p.size); i++, count++) sum += x[i];
+            const expected = sum / (p.countIncludePad ? end - start : count);
+            assert.ok(Math.abs(y[o] - expected) < 1e-6, `window ${o}: ${y[o]} vs ${expected}`);
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
