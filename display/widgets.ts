@@ -556,6 +556,10 @@ export type ControlSpec =
   | readonly string[]
   | Widget;
 
+function isStringList(x: unknown): x is readonly string[] {
+  return Array.isArray(x) && x.every((s) => typeof s === "string");
+}
+
 function controlFor(name: string, spec: ControlSpec): Widget {
   if (spec instanceof Widget) return spec;
   if (typeof spec === "boolean") return new Checkbox({ value: spec, description: name });
@@ -570,8 +574,7 @@ function controlFor(name: string, spec: ControlSpec): Widget {
     if (spec === 0) Object.assign(o, { min: 0, max: 1 });
     return int ? new IntSlider(o) : new FloatSlider({ ...o, step: (o.max - o.min) / 100 });
   }
-  if (Array.isArray(spec) && spec.every((x) => typeof x === "string"))
-    return new Dropdown(spec as string[], { description: name });
+  if (isStringList(spec)) return new Dropdown(spec, { description: name });
   if (
     Array.isArray(spec) &&
     (spec.length === 2 || spec.length === 3) &&
