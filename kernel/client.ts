@@ -23,6 +23,11 @@ export interface StartKernelOptions {
   nodeOptions?: string[];
   startupTimeoutMs?: number;
   stderr?: "pipe" | "inherit" | "ignore";
+  /**
+   * Runs another kernel instead of lectern's (benchmarks against tslab): the
+   * full command line, with `{connection_file}` replaced by the file's path.
+   */
+  kernelArgv?: string[];
 }
 
 export interface ExecuteOptions {
@@ -169,6 +174,8 @@ export class KernelClient extends EventEmitter {
   private readonly running = new Map<string, Running>();
   private readonly displays = new Map<string, { outputs: NbOutput[]; index: number }[]>();
   private iopubSeen = 0;
+  /** Milliseconds from spawning the process to its first kernel_info_reply. */
+  startupMs: number | undefined;
 
   constructor(private readonly options: StartKernelOptions) {
     super();
@@ -188,17 +195,24 @@ export class KernelClient extends EventEmitter {
 
   /** Starts the kernel process and waits until it answers kernel_info with iopub connected. */
   async launch(): Promise<void> {
+    this.startupMs = undefined;
     const { path, info, dir } = await createConnectionFile();
     const o = this.options;
-    const child = spawn(
+    const argv = o.kernelArgv?.map((a) => a.replaceAll("{connection_file}", path)) ?? [
       process.execPath,
-      [...(o.nodeOptions ?? []), BIN, "kernel", "-f", path, ...(o.argv ?? [])],
-      {
-        cwd: o.cwd,
-        env: o.env ?? process.env,
-        stdio: ["ignore", "ignore", o.stderr ?? "pipe"],
-      },
-    );
+      ...(o.nodeOptions ?? []),
+      BIN,
+      "kernel",
+      "-f",
+      path,
+      ...(o.argv ?? []),
+    ];
+    const started = performance.now();
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      cwd: o.cwd,
+      env: o.env ?? process.env,
+      stdio: ["ignore", "ignore", o.stderr ?? "pipe"],
+    });
     const conn = new Connection(child, info, path, dir);
     this.conn = conn;
     child.stderr?.on("data", (d: Buffer) => this.emit("stderr", d.toString("utf8")));
@@ -231,6 +245,7 @@ export class KernelClient extends EventEmitter {
       const seen = this.iopubSeen;
       try {
         await this.request("kernel_info_request", {}, "shell", 2000);
+        this.startupMs ??= performance.now() - started;
       } catch {
         continue;
       }

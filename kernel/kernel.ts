@@ -49,6 +49,13 @@ export type TypecheckMode = "error" | "warning" | "off";
 
 type Request = Extract<ToMain, { kind: "request" }>;
 
+interface CompiledEntry {
+  compiled: CompiledCell;
+  id: number;
+  /** Created on first run (V8's parse), then reused. */
+  script?: vm.Script;
+}
+
 interface Execution {
   parent: ParentRef;
   generation: number;
@@ -128,6 +135,7 @@ class Kernel {
   private readonly als = new AsyncLocalStorage<Execution>();
   private readonly history = new History();
   private readonly cells = new Map<number, CellSource>();
+  private readonly compiledCells = new Map<string, CompiledEntry>();
   private readonly comms = new Map<string, CommImpl>();
   private readonly commTargets = new Map<string, (comm: Comm, data: unknown) => void>();
   private readonly queue: Request[] = [];
@@ -143,6 +151,7 @@ class Kernel {
   private streams: { name: "stdout" | "stderr"; text: string; parent: ParentRef | undefined }[] =
     [];
   private streamTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
 
   constructor(connectionFile: string) {
     this.mode = typecheckMode(process.env.LECTERN_TYPECHECK);
@@ -500,12 +509,13 @@ class Kernel {
     if (help) return { payload: [this.pagePayload(help[1] as string)] };
     if (source.trim() === "") return {};
 
-    let compiled: CompiledCell;
+    let entry: CompiledEntry;
     try {
-      compiled = compileCell(source);
+      entry = this.compile(source);
     } catch (err) {
       return { error: formatError(err, () => undefined) };
     }
+    const compiled = entry.compiled;
     if (compiled.syntaxErrors.length > 0) {
       return {
         error: diagnosticsError("SyntaxError", compiled.syntaxErrors, source, options.label),
@@ -522,8 +532,11 @@ class Kernel {
       }
     }
 
-    const id = ++this.cellId;
-    this.cells.set(id, { label: options.label, source, positionInCell: compiled.positionInCell });
+    this.cells.set(entry.id, {
+      label: options.label,
+      source,
+      positionInCell: compiled.positionInCell,
+    });
     const g = globalThis as Record<string, unknown>;
     for (const name of compiled.declared) if (!(name in g)) g[name] = undefined;
 
@@ -544,8 +557,8 @@ class Kernel {
           this.interruptCurrent = () => reject(new KeyboardInterrupt());
         });
         interrupted.catch(() => undefined);
-        const script = new vm.Script(compiled.js, { filename: cellFileName(id) });
-        let value = script.runInThisContext({ breakOnSigint: true });
+        entry.script ??= new vm.Script(compiled.js, { filename: cellFileName(entry.id) });
+        let value = entry.script.runInThisContext({ breakOnSigint: true });
         if (compiled.isAsync) value = await Promise.race([value, interrupted]);
         return value;
       });
@@ -566,6 +579,29 @@ class Kernel {
       this.current = undefined;
       this.interruptCurrent = undefined;
     }
+  }
+
+  /**
+   * Compiles a cell, or reuses the compilation of the same text: re-running
+   * a cell (or a notebook) then skips transpiling and V8's parse. The cell id,
+   * and so the traceback file name, stays the same for the same text.
+   */
+  private compile(source: string): CompiledEntry {
+    const known = this.compiledCells.get(source);
+    if (known) {
+      this.compiledCells.delete(source);
+      this.compiledCells.set(source, known);
+      return known;
+    }
+    const compiled = compileCell(source);
+    const id = ++this.cellId;
+    const entry: CompiledEntry = { compiled, id };
+    if (compiled.syntaxErrors.length === 0) {
+      this.compiledCells.set(source, entry);
+      if (this.compiledCells.size > 256)
+        this.compiledCells.delete(this.compiledCells.keys().next().value as string);
+    }
+    return entry;
   }
 
   private commitCell(source: string): void {
@@ -710,11 +746,21 @@ class Kernel {
     const last = this.streams[this.streams.length - 1];
     if (last && last.name === name && last.parent === parent) last.text += text;
     else this.streams.push({ name, text, parent });
-    if (this.streams.reduce((n, s) => n + s.text.length, 0) > 1 << 16) this.flushStreams();
-    else this.streamTimer ??= timers.setTimeout(() => this.flushStreams(), 30);
+    // A timer cannot fire during a synchronous loop, so writes also flush
+    // when the last flush is old: a long cell's prints still arrive live.
+    const now = performance.now();
+    if (
+      now - this.lastFlush > 50 ||
+      this.streams.reduce((n, s) => n + s.text.length, 0) > 1 << 16
+    ) {
+      this.flushStreams();
+    } else {
+      this.streamTimer ??= timers.setTimeout(() => this.flushStreams(), 30);
+    }
   }
 
   private flushStreams(): void {
+    this.lastFlush = performance.now();
     clearTimeout(this.streamTimer);
     this.streamTimer = undefined;
     const pending = this.streams;
