@@ -208,7 +208,8 @@ function convShapes(g: ConvGeometry, rank: number) {
 
 // The three products of a convolution. Each one's gradient is made of the
 // other two, so all three are differentiable to any order, and the
-// transposed convolution is simply `convInputGrad`.
+// transposed convolution is simply `convInputGrad`. `name` is what the
+// recorded graph shows (the user's op, or the gradient it computes).
 
 function convolve(
   x: Tensor,
@@ -216,13 +217,14 @@ function convolve(
   bias: Tensor | null,
   g: ConvGeometry,
   rank: number,
+  name = "conv",
 ): Tensor {
   const inputs = bias ? [x, w, bias] : [x, w];
   const shapes = convShapes(g, rank);
   const out = runKernel("conv", inputs.map(contiguous), shapes.output, x.dtype, g);
   return record(
     out,
-    "conv",
+    name,
     inputs,
     (gy) => [
       x.requiresGrad ? convInputGrad(gy, w, g, rank) : null,
@@ -233,7 +235,13 @@ function convolve(
   );
 }
 
-function convInputGrad(gy: Tensor, w: Tensor, g: ConvGeometry, rank: number): Tensor {
+function convInputGrad(
+  gy: Tensor,
+  w: Tensor,
+  g: ConvGeometry,
+  rank: number,
+  name = "convBackwardInput",
+): Tensor {
   const out = runKernel(
     "convBackwardInput",
     [gy, w].map(contiguous),
@@ -243,7 +251,7 @@ function convInputGrad(gy: Tensor, w: Tensor, g: ConvGeometry, rank: number): Te
   );
   return record(
     out,
-    "convBackwardInput",
+    name,
     [gy, w],
     (ggx) => [
       gy.requiresGrad ? convolve(ggx, w, null, g, rank) : null,
@@ -314,7 +322,7 @@ function convNd(
 ): Tensor {
   const { input, unbatched } = prepare(op, rank, x, weight, bias, (w) => w[0]);
   const g = convGeometry(op, rank, input.shape, weight.shape, options);
-  const out = convolve(input, weight, bias ?? null, g, rank);
+  const out = convolve(input, weight, bias ?? null, g, rank, op);
   return unbatched ? out.squeeze(0) : out;
 }
 
@@ -329,7 +337,7 @@ function convTransposeNd(
   const groups = options.groups ?? 1;
   const { input, unbatched } = prepare(op, rank, x, weight, bias, (w) => w[1] * groups);
   const g = convTransposeGeometry(op, rank, input.shape, weight.shape, options);
-  let out = convInputGrad(input, weight, g, rank);
+  let out = convInputGrad(input, weight, g, rank, op);
   if (bias) out = out.add(bias.reshape([bias.shape[0], ...new Array<number>(rank).fill(1)]));
   return unbatched ? out.squeeze(0) : out;
 }

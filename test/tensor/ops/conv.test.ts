@@ -107,6 +107,14 @@ describe("conv ops", () => {
     assert.deepEqual(conv2d(zeros([0, 3, 5, 5]), w).shape, [0, 4, 3, 3]);
   });
 
+  it("show up in the recorded graph under their own names", () => {
+    const w = randn([2, 1, 3, 3], { requiresGrad: true });
+    assert.equal(conv2d(randn([1, 1, 5, 5]), w).gradFn?.op, "conv2d");
+    assert.equal(convTranspose1d(randn([1, 2, 4]), randn([2, 1, 3]), null).gradFn, null);
+    const wt = randn([2, 1, 3], { requiresGrad: true });
+    assert.equal(convTranspose1d(randn([1, 2, 4]), wt).gradFn?.op, "convTranspose1d");
+  });
+
   it("name the shapes when channels and weight disagree", () => {
     assert.throws(
       () => conv2d(ones([2, 3, 8, 8]), ones([16, 4, 3, 3])),
