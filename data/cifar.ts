@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { ValueError } from "../tensor/errors.js";
-import { cacheDir, DatasetNotFoundError, resolveDatasetFiles } from "./download.js";
+import { type Checksum, cacheDir, DatasetNotFoundError, resolveDatasetFiles } from "./download.js";
 import type { ImageArrays } from "./mnist.js";
 import { readTar } from "./tar.js";
 
@@ -80,6 +80,8 @@ export interface CifarOptions {
   download?: boolean;
   /** URL of `cifar-10-binary.tar.gz`. */
   url?: string;
+  /** Expected digest of the tarball at `url` (default: the published MD5). */
+  checksum?: Checksum;
   onProgress?: (received: number, total: number | undefined) => void;
 }
 
@@ -133,7 +135,13 @@ export async function loadCifar10Arrays(options: CifarOptions = {}): Promise<Ima
   }
   const dir = await resolveDatasetFiles(
     "cifar-10",
-    [{ name: CIFAR10_TARBALL, url: options.url ?? CIFAR10_URL, checksum: { md5: CIFAR10_MD5 } }],
+    [
+      {
+        name: CIFAR10_TARBALL,
+        url: options.url ?? CIFAR10_URL,
+        checksum: options.checksum ?? { md5: CIFAR10_MD5 },
+      },
+    ],
     { root: roots[0], download: true, onProgress: options.onProgress },
   );
   await extractTarball(join(dir, CIFAR10_TARBALL), join(dir, "cifar-10-batches-bin"));

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { ValueError } from "../tensor/errors.js";
-import { type RemoteFile, resolveDatasetFiles } from "./download.js";
+import { type Checksum, type RemoteFile, resolveDatasetFiles } from "./download.js";
 import { readIdxFile } from "./idx.js";
 
 /** Images as bytes in NCHW order plus one label per image. */
@@ -23,6 +23,8 @@ export interface IdxDatasetOptions {
   download?: boolean;
   /** Base URL the files are fetched from (ends with `/`). */
   url?: string;
+  /** Expected digests by file name, for a mirror whose files differ (default: the published ones). */
+  checksums?: Record<string, Checksum>;
   onProgress?: (received: number, total: number | undefined) => void;
 }
 
@@ -30,7 +32,7 @@ interface IdxDatasetSpec {
   name: string;
   defaultUrl: string;
   searchDirs: string[];
-  checksums: Record<string, { sha256?: string; md5?: string }>;
+  checksums: Record<string, Checksum>;
 }
 
 const IDX_FILE_NAMES = {
@@ -131,7 +133,7 @@ async function loadIdxDataset(
   const files: RemoteFile[] = split.map((name) => ({
     name,
     url: url.endsWith("/") ? url + name : `${url}/${name}`,
-    checksum: spec.checksums[name] ?? {},
+    checksum: options.checksums?.[name] ?? spec.checksums[name] ?? {},
   }));
   const dir = await resolveDatasetFiles(spec.name, files, {
     root: options.root,

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -113,5 +116,50 @@ describe("readTar + loadCifar10Arrays", () => {
     writeFileSync(join(dir, "test_batch.bin"), batch([5]));
     assert.deepEqual([...(await loadCifar10Arrays({ root: dir, train: false })).labels], [5]);
     rmSync(dir, { recursive: true });
+  });
+});
+
+describe("CIFAR-10 download", () => {
+  it("fetches the tarball from a configured URL, verifies it and extracts the batches", async () => {
+    const files: Record<string, Uint8Array> = {
+      "cifar-10-batches-bin/test_batch.bin": batch([4, 2]),
+    };
+    const tarball = gzipSync(tar(files));
+    const corrupt = Buffer.from(tarball);
+    corrupt[corrupt.length - 20]! ^= 0xff;
+    const server = createServer((req, res) => {
+      const body = req.url === "/good.tar.gz" ? tarball : corrupt;
+      res.writeHead(200, { "content-length": body.length }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const md5 = createHash("md5").update(tarball).digest("hex");
+    const dir = mkdtempSync(join(tmpdir(), "lectern-cifar-"));
+    try {
+      await assert.rejects(
+        loadCifar10Arrays({
+          root: dir,
+          train: false,
+          download: true,
+          url: `${base}/bad.tar.gz`,
+          checksum: { md5 },
+        }),
+        (e: unknown) =>
+          e instanceof DatasetNotFoundError && /does not match its checksum/.test(e.message),
+      );
+      assert.deepEqual(readdirSync(dir), []);
+      const test = await loadCifar10Arrays({
+        root: dir,
+        train: false,
+        download: true,
+        url: `${base}/good.tar.gz`,
+        checksum: { md5 },
+      });
+      assert.deepEqual([...test.labels], [4, 2]);
+      assert.ok(readdirSync(join(dir, "cifar-10-batches-bin")).includes("test_batch.bin"));
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true });
+    }
   });
 });
