@@ -383,14 +383,6 @@ def indexing():
     case(cases, g, "indexAdd", "indexAdd", [g.randn([4, 3]), idx([1, 1, 3]), g.randn([3, 3])], {"dim": 0})
     case(cases, g, "maskedFill", "maskedFill", [g.randn([3, 4]), g.bools([4])], {"value": -1e9})
     case(cases, g, "maskedFill int", "maskedFill", [g.ints([3, 4]), g.bools([3, 1])], {"value": 7})
-    case(cases, g, "sort", "sort", [g.randn([3, 5])])
-    case(cases, g, "sort descending dim 0 with ties", "sort", [torch.tensor([[1.0, 2.0], [3.0, 2.0], [1.0, 0.0]], dtype=torch.float64)],
-         {"dim": 0, "descending": True})
-    case(cases, g, "topk", "topk", [g.randn([2, 6])], {"k": 3})
-    case(cases, g, "topk smallest dim 0", "topk", [g.randn([5, 2])], {"k": 2, "dim": 0, "largest": False})
-    case(cases, g, "maskedSelect broadcast", "maskedSelect", [g.randn([3, 4]), g.bools([4])])
-    case(cases, g, "index with int tensor", "indexTensor", [g.randn([2, 5]), idx([[4, 0], [1, 1]])])
-    case(cases, g, "index with bool mask", "indexMask", [g.randn([3, 4]), g.bools([3, 4])])
     return cases
 
 
@@ -419,14 +411,30 @@ def linalg():
     case(cases, g, "einsum outer implicit", "einsum", [g.randn([3]), g.randn([2])], {"equation": "i,j"})
     case(cases, g, "einsum ellipsis", "einsum", [g.randn([2, 2, 3, 4]), g.randn([4, 5])], {"equation": "...ij,jk->...ik"})
     case(cases, g, "einsum three operands", "einsum", [g.randn([2, 3]), g.randn([3, 4]), g.randn([4, 2])], {"equation": "ij,jk,kl->il"})
-    case(cases, g, "trace", "trace", [g.randn([3, 4])])
-    case(cases, g, "diagonal offset", "diagonal", [g.randn([3, 4])], {"offset": 1})
-    case(cases, g, "diagonal negative offset dims", "diagonal", [g.randn([2, 4, 3])], {"offset": -1, "dim1": 1, "dim2": 2})
     case(cases, g, "einsum bilinear", "einsum", [g.randn([2, 3]), g.randn([5, 3, 4]), g.randn([2, 4])], {"equation": "bi,oij,bj->bo"})
     return cases
 
 
-FAMILIES = {"elementwise": elementwise, "reduce": reduce, "shape": shape, "indexing": indexing, "linalg": linalg}
+def search():
+    cases = []
+    g = Gen(6)
+    idx = lambda rows: torch.tensor(rows, dtype=torch.int32)
+    case(cases, g, "sort", "sort", [g.randn([3, 5])])
+    case(cases, g, "sort descending dim 0 with ties", "sort", [torch.tensor([[1.0, 2.0], [3.0, 2.0], [1.0, 0.0]], dtype=torch.float64)],
+         {"dim": 0, "descending": True})
+    case(cases, g, "topk", "topk", [g.randn([2, 6])], {"k": 3})
+    case(cases, g, "topk smallest dim 0", "topk", [g.randn([5, 2])], {"k": 2, "dim": 0, "largest": False})
+    case(cases, g, "maskedSelect broadcast", "maskedSelect", [g.randn([3, 4]), g.bools([4])])
+    case(cases, g, "index with int tensor", "indexTensor", [g.randn([2, 5]), idx([[4, 0], [1, 1]])])
+    case(cases, g, "index with bool mask", "indexMask", [g.randn([3, 4]), g.bools([3, 4])])
+    case(cases, g, "trace", "trace", [g.randn([3, 4])])
+    case(cases, g, "diagonal offset", "diagonal", [g.randn([3, 4])], {"offset": 1})
+    case(cases, g, "diagonal negative offset dims", "diagonal", [g.randn([2, 4, 3])], {"offset": -1, "dim1": 1, "dim2": 2})
+    return cases
+
+
+FAMILIES = {"elementwise": elementwise, "reduce": reduce, "shape": shape, "indexing": indexing, "linalg": linalg,
+            "search": search}
 
 
 def generate(out_dir):

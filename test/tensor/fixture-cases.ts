@@ -200,7 +200,7 @@ export function applyView(t: lt.Tensor, view: Encoded["view"]): lt.Tensor {
 }
 
 /** The fixture files. */
-export const families = ["elementwise", "reduce", "shape", "indexing", "linalg"];
+export const families = ["elementwise", "reduce", "shape", "indexing", "linalg", "search"];
 
 /**
  * Ops whose output size depends on the values (read back synchronously), so
