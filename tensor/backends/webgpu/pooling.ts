@@ -7,7 +7,7 @@
  * deterministic.
  */
 
-import type { AxisWindows, PoolAttrs } from "../cpu/pool.js";
+import type { PoolAttrs } from "../cpu/pool.js";
 import { perElement } from "./perelement.js";
 import { allocStorage, type WebGPUStorage } from "./queue.js";
 import type { GPUView, Params } from "./view.js";

@@ -10,6 +10,8 @@
  * has been submitted, so no pending command ever reads a reused buffer.
  */
 
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { DeviceError, LecternError } from "../../errors.js";
 import {
   type GPUContext,
@@ -31,6 +33,7 @@ interface BufferCell {
   pending?: Uint32Array;
   /** Id of the last batch that referenced the buffer. */
   batch: number;
+  /** Freed (disposed or collected); the buffer goes back to the pool once no recorded dispatch needs it. */
   released: boolean;
   /** The pool that owns `buffer` (pools change when the device is re-acquired). */
   pool?: BufferPool;
@@ -101,8 +104,7 @@ const collected = new FinalizationRegistry<BufferCell>((cell) => releaseCell(cel
 function releaseCell(cell: BufferCell): void {
   if (cell.released) return;
   cell.released = true;
-  cell.pending = undefined;
-  if (!cell.buffer) return;
+  // Recorded dispatches may still read it (and write its upload first).
   if (cell.batch === batchId && pending.length > 0) {
     releaseAfterFlush.push(cell);
     return;
@@ -113,6 +115,7 @@ function releaseCell(cell: BufferCell): void {
 function returnBuffer(cell: BufferCell): void {
   const buffer = cell.buffer;
   cell.buffer = undefined;
+  cell.pending = undefined;
   // A buffer of a device that has since been lost or released is not pooled.
   if (buffer && cell.pool && current && cell.pool === current.pool) cell.pool.release(buffer);
 }
@@ -145,9 +148,6 @@ function checkAlive(op: string): void {
 
 function materialise(state: DeviceState, storage: WebGPUStorage, op: string): GPUBuffer {
   const cell = storage.cell;
-  if (cell.released) {
-    throw new LecternError(`${op}: a webgpu tensor was used after dispose()`);
-  }
   if (!cell.buffer) {
     if (storage.byteLength > state.ctx.maxStorageBufferBindingSize) {
       throw new DeviceError(
@@ -314,6 +314,7 @@ export function flush(): void {
   );
   if (arena) state.pool.release(arena.buffer);
   for (const cell of releases) returnBuffer(cell);
+  relieveMemoryPressure(state);
   if (thrown !== undefined) {
     if (thrown instanceof LecternError) throw thrown;
     throw new DeviceError(`${ops}: encoding GPU work failed: ${String(thrown)}`);
@@ -388,6 +389,47 @@ export async function synchronize(): Promise<void> {
   flush();
   await readyContext()!.device.queue.onSubmittedWorkDone();
   await throwDeviceErrors();
+}
+
+/**
+ * JavaScript's garbage collector sees a GPU tensor as a small object: it
+ * does not know each one pins a GPU buffer, so a loop can fill GPU memory
+ * long before the JS heap asks for a collection. When GPU memory in use
+ * doubles since the last collection (and passes a floor), we collect, so
+ * finalizers return the dead tensors' buffers to the pool and memory stays
+ * flat.
+ */
+const COLLECT_FLOOR = 32 * 2 ** 20;
+let collectAbove = COLLECT_FLOOR;
+let gcFunction: (() => void) | null | undefined;
+
+function garbageCollector(): (() => void) | null {
+  if (gcFunction === undefined) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    try {
+      if (typeof exposed === "function") gcFunction = exposed;
+      else {
+        // The documented way to reach V8's collector without a command-line flag.
+        setFlagsFromString("--expose-gc");
+        gcFunction = runInNewContext("gc") as () => void;
+      }
+    } catch {
+      gcFunction = null;
+    }
+  }
+  return gcFunction;
+}
+
+function relieveMemoryPressure(state: DeviceState): void {
+  if (state.pool.stats.inUseBytes < collectAbove) return;
+  const gc = garbageCollector();
+  if (!gc) return;
+  gc();
+  collectAbove = Number.POSITIVE_INFINITY;
+  // Finalizers run after this task; re-arm at twice what survives them.
+  setImmediate(() => {
+    collectAbove = Math.max(COLLECT_FLOOR, 2 * state.pool.stats.inUseBytes);
+  }).unref?.();
 }
 
 /** Pool counters of the current device (zeros before it is acquired). */
