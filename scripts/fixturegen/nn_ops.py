@@ -138,6 +138,8 @@ def conv_cases():
     convt("t2d basic no bias", "convTranspose2d", [2, 2, 3, 4], [2, 3, 2, 2], bias=False)
     convt("t1d stride padding", "convTranspose1d", [2, 3, 5], [3, 2, 4], stride=3, padding=2, outputPadding=1)
     convt("t3d stride", "convTranspose3d", [1, 2, 2, 3, 3], [2, 2, 2, 2, 2], stride=2)
+    convt("t1d pointwise output padding", "convTranspose1d", [1, 2, 3], [2, 2, 1], dilation=2, outputPadding=1,
+          groups=2)
     return cases
 
 

@@ -120,9 +120,18 @@ function gemmTransB(
   }
 }
 
-/** A 1x1 kernel with unit stride and no padding reads the input as its own columns. */
+/**
+ * A 1x1 kernel with unit stride and no padding reads the input as its own
+ * columns — when the grids match (a transposed conv's outputPadding can add
+ * a row the columns never reach).
+ */
 function isPointwise(g: ConvGeometry): boolean {
-  return volume(g.kernel) === 1 && volume(g.stride) === 1 && g.padding.every((p) => p === 0);
+  return (
+    volume(g.kernel) === 1 &&
+    volume(g.stride) === 1 &&
+    g.padding.every((p) => p === 0) &&
+    g.inSize.every((n, i) => n === g.outSize[i])
+  );
 }
 
 interface GroupSizes {
