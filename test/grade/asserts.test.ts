@@ -9,6 +9,7 @@ import {
   PARTIAL_CREDIT_MIME,
   partialCredit,
 } from "../../grade/asserts.js";
+import * as lt from "../../index.js";
 import { LecternError } from "../../tensor/errors.js";
 
 /** The read-back surface assertClose relies on, as a CPU tensor offers it. */
@@ -152,5 +153,43 @@ describe("grade asserts: shape, dtype and expect", () => {
     const bundle = (partialCredit(1.5) as any)[Symbol.for("Jupyter.display")]();
     assert.deepEqual(bundle[PARTIAL_CREDIT_MIME], { points: 1.5 });
     failsWith(() => partialCredit(Number.NaN), /finite number/);
+  });
+});
+
+describe("grade asserts on lectern tensors", () => {
+  it("compares real tensors and reports their shapes and dtypes", () => {
+    const a = lt.tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    assertClose(a, [
+      [1, 2],
+      [3, 4],
+    ]);
+    assertClose(a.matmul(lt.eye(2)), a);
+    failsWith(
+      () =>
+        assertClose(
+          a,
+          lt.tensor(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            { dtype: "int32" },
+          ),
+        ),
+      /dtype mismatch: actual is float32, expected int32/,
+    );
+    failsWith(
+      () =>
+        assertClose(a.t(), [
+          [1, 2],
+          [3, 4],
+        ]),
+      /largest difference at \[0, 1\]: actual 3, expected 2/,
+    );
+    failsWith(() => assertShape(a.sum(0), [2, 1]), /expected shape \[2, 1\], got \[2\]/);
+    assertDtype(lt.tensor([1], { dtype: "int32" }), "int32");
   });
 });
