@@ -19,7 +19,7 @@ import { DeviceError, LecternError, ShapeError, ValueError } from "../tensor/err
 import { Tensor } from "../tensor/tensor.js";
 import { noGrad, zerosLike } from "../tensor/index.js";
 import { assignData, Parameter } from "./parameter.js";
-import { moduleDisplay } from "./summary.js";
+import { DISPLAY, moduleDisplay, recordCall } from "./summary.js";
 
 /** A state dict: parameter and buffer names (PyTorch's keys) → tensors, in registration order. */
 export type StateDict = Record<string, Tensor>;
@@ -477,8 +477,12 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     return this.toString();
   }
 
-  /** Jupyter shows the repr and a table of layers and parameter counts. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  /**
+   * Jupyter shows the repr and a table of the layers: with output shapes,
+   * FLOPs and activation memory once the model has been called (`nn.summary`
+   * on inputs shaped like the last call), parameter counts before.
+   */
+  [DISPLAY](): Record<string, string> {
     return moduleDisplay(this);
   }
 
@@ -547,6 +551,7 @@ export function deepCopy<M extends Module>(module: M, memo: Map<unknown, unknown
 }
 
 function callModule(module: Module, args: unknown[]): unknown {
+  recordCall(module, args);
   for (const hook of [...module._forwardPreHooks.values()]) {
     const replaced = hook(module, args);
     if (replaced !== undefined) args = Array.isArray(replaced) ? replaced : [replaced];

@@ -8,9 +8,29 @@
  * `flops(args, output)`; layers without one count 0 (containers are the sum
  * of their leaves, which have rows of their own).
  */
-import { noGrad, randn } from "../tensor/index.js";
+import { generatorState, noGrad, randn, setGeneratorState, zeros } from "../tensor/index.js";
 import { Tensor } from "../tensor/tensor.js";
 import type { Module } from "./module.js";
+
+/** The display protocol's method name (shared with Deno's kernel). */
+export const DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** Shapes and dtypes of the tensors a module was last called with. */
+interface CallSignature {
+  shape: number[];
+  dtype: Tensor["dtype"];
+}
+
+const lastCalls = new WeakMap<Module, CallSignature[]>();
+
+/** Remembers the tensor arguments of a module call, so its display can replay it. */
+export function recordCall(module: Module, args: unknown[]): void {
+  const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
+  lastCalls.set(
+    module,
+    tensors.map((t) => ({ shape: [...t.shape], dtype: t.dtype })),
+  );
+}
 
 /** One row of a summary: a module as the forward pass met it. */
 export interface SummaryRow {
@@ -100,7 +120,7 @@ export class ModelSummary {
     ].join("\n");
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  [DISPLAY](): Record<string, string> {
     const head = ["Layer (type)", "Output shape", "Params", "FLOPs", "Activations"];
     const rows = this.rows.map(
       (r) =>
@@ -147,7 +167,10 @@ export function summary(
   model: Module,
   input: number[] | number[][] | Tensor | Tensor[],
 ): ModelSummary {
+  // The random input must not shift the notebook's random stream.
+  const rng = generatorState();
   const inputs = toInputs(input);
+  setGeneratorState(rng);
   const names = new Map(model.namedModules().map(([n, m]) => [m, n] as const));
   const rows: SummaryRow[] = [];
   const open = new Map<Module, SummaryRow[]>();
@@ -214,12 +237,34 @@ function toInputs(input: number[] | number[][] | Tensor | Tensor[]): Tensor[] {
   return [randn(input as number[])];
 }
 
+/** Inputs like those of a recorded call: random floats, zero indices and masks. */
+function inputsLike(call: CallSignature[]): Tensor[] {
+  const rng = generatorState();
+  const inputs = call.map((c) =>
+    c.dtype === "float32" ? randn(c.shape) : zeros(c.shape, { dtype: c.dtype }),
+  );
+  setGeneratorState(rng);
+  return inputs;
+}
+
 /**
- * The bundle a module displays as without an input: its repr and a table of
- * its layers and parameter counts (call `nn.summary(model, shape)` for
- * output shapes and FLOPs).
+ * The bundle a module displays as: its summary on inputs shaped like those
+ * of its last call; before any call (or when the forward needs more than
+ * tensors) its repr and a table of its layers and parameter counts.
  */
 export function moduleDisplay(model: Module): Record<string, string> {
+  const call = lastCalls.get(model);
+  if (call !== undefined && call.length > 0) {
+    try {
+      const bundle = summary(model, inputsLike(call))[DISPLAY]();
+      return {
+        "text/plain": `${model.toString()}\n\n${bundle["text/plain"]}`,
+        "text/html": bundle["text/html"]!,
+      };
+    } catch {
+      // The forward needs more than tensors (masks in options...): show the parameter table.
+    }
+  }
   const params = model.parameters();
   const total = params.reduce((a, p) => a + numel(p.shape), 0);
   const trainable = params.filter((p) => p.requiresGrad).reduce((a, p) => a + numel(p.shape), 0);

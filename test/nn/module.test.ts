@@ -160,6 +160,23 @@ describe("nn.Module", () => {
     );
   });
 
+  it("displays its summary once called, without shifting the random stream", () => {
+    const seq = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU());
+    seq(lt.randn([2, 4]));
+    lt.manualSeed(9);
+    const bundle = (seq as any)[Symbol.for("Jupyter.display")]();
+    const next = lt.rand([1]).itemSync();
+    lt.manualSeed(9);
+    assert.equal(
+      lt.rand([1]).itemSync(),
+      next,
+      "the display drew no random numbers from the stream",
+    );
+    assert.match(bundle["text/plain"], /^Sequential\(\n/);
+    assert.match(bundle["text/plain"], /0 \(Linear\) +\[2,3\] +15 +54/);
+    assert.match(bundle["text/html"], /lectern-summary/);
+  });
+
   it("deepCopy makes an independent module of the same class", () => {
     const a = new MLP();
     const b = nn.deepCopy(a);
