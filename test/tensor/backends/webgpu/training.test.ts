@@ -64,9 +64,9 @@ describe("training on webgpu", { skip }, () => {
     const cpu = await train("cpu", 4);
     const gpu = await train("webgpu", 4);
     assert.ok(cpu[3] < cpu[0], "the loss goes down");
-    cpu.forEach((l, i) =>
-      assert.ok(Math.abs(gpu[i] - l) <= 1e-4, `step ${i}: webgpu ${gpu[i]} vs cpu ${l}`),
-    );
+    for (const [i, l] of cpu.entries()) {
+      assert.ok(Math.abs(gpu[i] - l) <= 1e-4, `step ${i}: webgpu ${gpu[i]} vs cpu ${l}`);
+    }
   });
 
   it("keeps GPU memory flat over a training loop: collected tensors' buffers are reused", async () => {
