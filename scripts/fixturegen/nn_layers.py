@@ -130,6 +130,8 @@ def build():
         ["Conv2d", [4, 6, [3, 2]], {"stride": [2, 1], "padding": [2, 1], "dilation": [2, 1], "groups": 2, "bias": False}],
         [rn(1, 4, 7, 5)],
     )
+    case("Conv2d same", nn.Conv2d(2, 3, 4, padding="same", dilation=2), ["Conv2d", [2, 3, 4], {"padding": "same", "dilation": 2}], [rn(1, 2, 5, 6)])
+    case("ConvTranspose3d", nn.ConvTranspose3d(2, 2, 2, stride=2), ["ConvTranspose3d", [2, 2, 2], {"stride": 2}], [rn(1, 2, 2, 2, 3)])
     case("Conv3d", nn.Conv3d(2, 3, 2, stride=1, padding=1), ["Conv3d", [2, 3, 2], {"padding": 1}], [rn(1, 2, 3, 4, 3)])
     case(
         "ConvTranspose1d",
@@ -159,6 +161,8 @@ def build():
     )
     case("AvgPool3d", nn.AvgPool3d(2), ["AvgPool3d", [2], {}], [rn(1, 2, 4, 4, 4)])
     case("AdaptiveAvgPool2d", nn.AdaptiveAvgPool2d((2, 3)), ["AdaptiveAvgPool2d", [[2, 3]], {}], [rn(2, 3, 5, 7)])
+    case("AdaptiveAvgPool1d", nn.AdaptiveAvgPool1d(3), ["AdaptiveAvgPool1d", [3], {}], [rn(2, 3, 7)])
+    case("AdaptiveMaxPool2d", nn.AdaptiveMaxPool2d((2, 2)), ["AdaptiveMaxPool2d", [[2, 2]], {}], [rn(1, 2, 5, 5)])
     case("Upsample nearest", nn.Upsample(scale_factor=2, mode="nearest"), ["Upsample", [], {"scaleFactor": 2, "mode": "nearest"}], [rn(1, 2, 3, 3)])
     case(
         "Upsample bilinear",
@@ -213,6 +217,7 @@ def build():
     case("SiLU", nn.SiLU(), ["SiLU", [], {}], [act_in()])
     case("Sigmoid", nn.Sigmoid(), ["Sigmoid", [], {}], [act_in()])
     case("Tanh", nn.Tanh(), ["Tanh", [], {}], [act_in()])
+    case("ReLU6", nn.ReLU6(), ["ReLU6", [], {}], [act_in() * 4])
     case("Softmax", nn.Softmax(dim=1), ["Softmax", [1], {}], [act_in()])
     case("LogSoftmax", nn.LogSoftmax(dim=-1), ["LogSoftmax", [-1], {}], [act_in()])
     case("Softplus", nn.Softplus(beta=2, threshold=1), ["Softplus", [], {"beta": 2, "threshold": 1}], [act_in()])
