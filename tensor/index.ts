@@ -65,8 +65,10 @@ export {
   convTranspose3d,
 } from "./ops/conv.js";
 export {
+  allclose,
   type CloseOptions,
   eq,
+  equal,
   ge,
   gt,
   isclose,

@@ -19,6 +19,7 @@ import * as search from "./ops/search.js";
 import * as softmaxOps from "./ops/softmax.js";
 import * as views from "./ops/view.js";
 import { displayBundle, formatTensor } from "./format.js";
+import * as random from "./random.js";
 import { isContiguous, normalizeDim, sizeOf } from "./shape.js";
 import type { Storage } from "./storage.js";
 
@@ -585,6 +586,12 @@ export class Tensor {
   isclose(other: Tensor | number, opts?: compare.CloseOptions): Tensor {
     return compare.isclose(this, other, opts);
   }
+  allclose(other: Tensor | number, opts?: compare.CloseOptions): boolean {
+    return compare.allclose(this, other, opts);
+  }
+  equal(other: Tensor): boolean {
+    return compare.equal(this, other);
+  }
 
   // ---- reductions ----------------------------------------------------------
 
@@ -834,6 +841,20 @@ export class Tensor {
   /** Fills with `value` (`Tensor.fill_`). */
   fill_(value: number | boolean | Tensor): this {
     return inplace.fill_(this, value);
+  }
+  /** Fills with uniform samples from [low, high) (`Tensor.uniform_`). */
+  uniform_(low = 0, high = 1): this {
+    return inplace.copy_(
+      this,
+      random
+        .rand(this.shape)
+        .mul(high - low)
+        .add(low),
+    );
+  }
+  /** Fills with normal samples (`Tensor.normal_`). */
+  normal_(mean = 0, std = 1): this {
+    return inplace.copy_(this, random.normal(mean, std, this.shape));
   }
   /** Fills with zeros (`Tensor.zero_`). */
   zero_(): this {

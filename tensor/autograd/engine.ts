@@ -3,6 +3,7 @@ import { ones } from "../ops/creation.js";
 import { fmtShape, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { enableGrad, noGrad } from "./mode.js";
+import type { Node } from "./node.js";
 
 /** Options of the backward pass. */
 export interface EngineOptions {
@@ -94,6 +95,11 @@ export function backward(
     }
     accumulate(grads, root, g);
   });
+  // Gradients for .grad and node releases are applied only after the whole
+  // pass succeeded, so an error (e.g. a modified saved tensor) leaves every
+  // .grad and the graph as they were.
+  const leafGrads = new Map<Tensor, Tensor>();
+  const visited: Node[] = [];
   const run = createGraph ? enableGrad : noGrad;
   run(() => {
     for (const t of topoOrder(roots)) {
@@ -104,10 +110,7 @@ export function backward(
       if (capture?.has(t)) accumulate(captured, t, g);
       const node = t.gradFn;
       if (node === null || t.retainsGrad) {
-        if (capture === null) {
-          t.grad =
-            t.grad === null ? ownedGrad(g, createGraph) : ownedGrad(t.grad.add(g), createGraph);
-        }
+        if (capture === null) accumulate(leafGrads, t, g);
         if (node === null) continue;
       }
       const inputGrads = node.apply(g);
@@ -123,8 +126,12 @@ export function backward(
         }
         accumulate(grads, input, ig);
       });
-      if (!retainGraph) node.release();
+      visited.push(node);
+    }
+    for (const [t, g] of leafGrads) {
+      t.grad = ownedGrad(t.grad === null ? g : t.grad.add(g), createGraph);
     }
   });
+  if (!retainGraph) for (const node of visited) node.release();
   return (opts.inputs ?? []).map((t) => captured.get(t) ?? null);
 }

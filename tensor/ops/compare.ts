@@ -126,3 +126,25 @@ export function isclose(
   }
   return close;
 }
+
+/**
+ * True when every element of `a` is close to `b` (`torch.allclose`);
+ * synchronous, so CPU tensors only (on WebGPU: `await lt.isclose(a, b).all().item()`).
+ *
+ * @example
+ * lt.allclose(lt.tensor([1, 2]), lt.tensor([1, 2.000001])); // true
+ */
+export function allclose(a: Tensor, b: Tensor | number, opts: CloseOptions = {}): boolean {
+  return isclose(a, b, opts).all().itemSync() as boolean;
+}
+
+/**
+ * True when `a` and `b` have the same shape and elements (`torch.equal`); CPU tensors only.
+ *
+ * @example
+ * lt.equal(lt.arange(3), lt.tensor([0, 1, 2], { dtype: "int32" })); // true
+ */
+export function equal(a: Tensor, b: Tensor): boolean {
+  if (a.ndim !== b.ndim || a.shape.some((d, i) => d !== b.shape[i])) return false;
+  return a.eq(b).all().itemSync() as boolean;
+}

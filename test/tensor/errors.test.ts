@@ -110,6 +110,13 @@ describe("error messages", () => {
     throwsWith(() => lt.zeros([0]).max(), lt.ValueError, /empty/);
   });
 
+  it("allclose and equal compare whole tensors", () => {
+    assert.equal(lt.allclose(lt.tensor([1, 2]), lt.tensor([1, 2.000001])), true);
+    assert.equal(lt.tensor([1, 2]).allclose(lt.tensor([1, 2.1])), false);
+    assert.equal(lt.equal(lt.arange(3), lt.tensor([0, 1, 2], { dtype: "int32" })), true);
+    assert.equal(lt.equal(lt.arange(3), lt.arange(4)), false);
+  });
+
   it("devices that do not exist", () => {
     throwsWith(
       () => lt.zeros([2], { device: "tpu" }),

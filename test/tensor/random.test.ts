@@ -81,6 +81,14 @@ describe("random", () => {
     assert.deepEqual(row, [1, 3]);
   });
 
+  it("uniform_ and normal_ fill in place", () => {
+    lt.manualSeed(3);
+    const u = lt.zeros([2000]).uniform_(-2, 2);
+    assert.ok((u.min().itemSync() as number) >= -2 && (u.max().itemSync() as number) < 2);
+    const n = lt.zeros([2000]).normal_(1, 0.5);
+    assert.ok(Math.abs((n.mean().itemSync() as number) - 1) < 0.05);
+  });
+
   it("*Like functions copy the shape", () => {
     const t = lt.zeros([2, 3]);
     assert.deepEqual(lt.randLike(t).shape, [2, 3]);

@@ -81,3 +81,16 @@ describe("backward", () => {
     assertClose(d2!, [12]);
   });
 });
+
+describe("backward failures", () => {
+  it("leave .grad and the graph untouched", () => {
+    const a = lt.tensor([1, 2], { requiresGrad: true });
+    const w = lt.tensor([3, 4], { requiresGrad: true });
+    const b = a.mul(1);
+    const loss = b.mul(b).sum().add(w.sum());
+    b.add_(1);
+    assert.throws(() => loss.backward(), /modified by an in-place operation/);
+    assert.equal(w.grad, null);
+    assert.equal(a.grad, null);
+  });
+});
