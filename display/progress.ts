@@ -88,16 +88,20 @@ export class ProgressBar<T = number> implements Displayable, Iterable<T>, AsyncI
     this.throttle.flush();
   }
 
+  /** The items to wrap: the source, or 0, 1, ... for a bar made from a count (like tqdm's `trange`). */
+  private items(): Iterable<T> | AsyncIterable<T> {
+    if (this.source) return this.source;
+    return Array.from({ length: this.total ?? 0 }, (_, i) => i) as Iterable<T>;
+  }
+
   *[Symbol.iterator](): Iterator<T> {
-    const src = this.source as Iterable<T> | undefined;
-    if (!src || typeof (src as Iterable<T>)[Symbol.iterator] !== "function") {
-      throw new ValueError(
-        "progress: this source is not iterable; use `for await` for async sources",
-      );
+    const src = this.items();
+    if (typeof (src as Iterable<T>)[Symbol.iterator] !== "function") {
+      throw new ValueError("progress: this source is asynchronous; iterate it with `for await`");
     }
     this.throttle.request();
     try {
-      for (const item of src) {
+      for (const item of src as Iterable<T>) {
         yield item;
         this.update();
       }
@@ -107,14 +111,9 @@ export class ProgressBar<T = number> implements Displayable, Iterable<T>, AsyncI
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    const src = this.source;
-    if (!src)
-      throw new ValueError(
-        "progress: a bar made from a count has nothing to iterate; call update()",
-      );
     this.throttle.request();
     try {
-      for await (const item of src as AsyncIterable<T>) {
+      for await (const item of this.items()) {
         yield item;
         this.update();
       }
@@ -182,10 +181,11 @@ export class ProgressBar<T = number> implements Displayable, Iterable<T>, AsyncI
 }
 
 /**
- * Wraps an iterable (or a step count) in a progress bar.
+ * Wraps an iterable in a progress bar; a count `n` iterates 0 … n-1 (tqdm's `trange`).
  *
  * @example
  * for (const x of display.progress([1, 2, 3])) work(x);
+ * for (const i of display.progress(100)) step(i);
  * for await (const batch of display.progress(loader)) await step(batch);
  */
 export function progress<T>(

@@ -81,3 +81,10 @@ test("in a notebook: one HTML display, then throttled in-place updates", () => {
   assert.match(last.data["text/plain"]!, /100%\|█{20}\| 1000\/1000/);
   assert.match(last.data["text/html"]!, /width:100\.0%/);
 });
+
+test("a count iterates 0 … n-1 like tqdm's trange", () => {
+  const seen: number[] = [];
+  for (const i of progress(3, { clock: new FakeClock(), stream: fakeStream(false).stream }))
+    seen.push(i);
+  assert.deepEqual(seen, [0, 1, 2]);
+});
