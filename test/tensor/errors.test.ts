@@ -117,6 +117,23 @@ describe("error messages", () => {
     assert.equal(lt.equal(lt.arange(3), lt.arange(4)), false);
   });
 
+  it("tensors on different devices", () => {
+    const fake: lt.Backend<Float32Array> = {
+      name: "fake",
+      alloc: (_d, n) => new Float32Array(n),
+      fromTypedArray: (data) => Float32Array.from(data),
+      read: async (s, _d, o, n) => s.slice(o, o + n),
+      free: () => {},
+    };
+    lt.registerBackend("fake", fake);
+    const other = lt.tensor([1, 2], { device: "fake" });
+    assert.equal(other.device, "fake");
+    throwsWith(() => lt.ones([2]).add(other), lt.DeviceError, /add: expected all tensors on one device, got cpu and fake/, /\.to\(/);
+    throwsWith(() => lt.ones([2, 2]).matmul(lt.tensor([[1, 2], [3, 4]], { device: "fake" })), lt.DeviceError, /matmul/);
+    throwsWith(() => other.exp(), lt.DeviceError, /exp: no kernel for device "fake"/);
+    throwsWith(() => other.dataSync(), lt.DeviceError, /await t\.data\(\)/);
+  });
+
   it("devices that do not exist", () => {
     throwsWith(
       () => lt.zeros([2], { device: "tpu" }),
