@@ -24,6 +24,7 @@ import {
   type ReduceAttrs,
   reduceOps,
   type ScatterAttrs,
+  type SortAttrs,
   type UnaryAttrs,
   type UnaryOp,
   unaryOps,
@@ -32,7 +33,7 @@ import { type WebGPUAdapterReport, webgpuReport } from "./device.js";
 import type { ConvGeometry } from "../cpu/conv.js";
 import type { InterpolateAttrs } from "../cpu/interpolate.js";
 import type { NormalizeAttrs } from "../cpu/normalization.js";
-import type { PoolAttrs } from "../cpu/pool.js";
+import type { MaxPoolBackwardAttrs, PoolAttrs } from "../cpu/pool.js";
 import type { UnfoldAttrs } from "../cpu/unfold.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { assign, castExpr, contiguous, dense, elementwise, fill } from "./elementwise.js";
@@ -54,6 +55,7 @@ import { moments, normalize, normalizeBackward } from "./normalization.js";
 import { avgPool, avgPoolBackward, maxPoolIndices } from "./pooling.js";
 import { fold, unfold } from "./unfold.js";
 import { reduce, scan, softmax } from "./reduce.js";
+import { argsort } from "./sort.js";
 import { contiguousStrides, type GPUView } from "./view.js";
 
 /** Host data as the GPU stores it: one 32-bit word per element. */
@@ -120,6 +122,19 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
   convBackwardInput: ([gy, w], _out, g: ConvGeometry) => convBackwardInput(win(gy), win(w), g),
   convBackwardWeight: ([x, gy], _out, g: ConvGeometry) => convBackwardWeight(win(x), win(gy), g),
   maxPoolIndices: ([x], _out, a: PoolAttrs) => maxPoolIndices(win(x), a),
+  maxPoolBackward: ([gy, indices], _out, a: MaxPoolBackwardAttrs) => {
+    const inPlane = a.inSize[0] * a.inSize[1] * a.inSize[2];
+    const outPlane = gy.shape.reduce((n, d) => n * d, 1) / Math.max(a.planes, 1);
+    const planes = (x: GPUView) => ({ ...x, shape: [a.planes, outPlane], strides: [outPlane, 1] });
+    const zeros = {
+      storage: fill(a.planes * inPlane, 0, "float32"),
+      shape: [a.planes, inPlane],
+      strides: [inPlane, 1],
+      offset: 0,
+      dtype: "float32" as const,
+    };
+    return scatter(zeros, 1, planes(win(indices)), planes(win(gy)), "add");
+  },
   avgPool: ([x], _out, a: PoolAttrs) => avgPool(win(x), a),
   avgPoolBackward: ([gy], _out, a: PoolAttrs) => avgPoolBackward(win(gy), a),
   unfold: ([x], _out, a: UnfoldAttrs) => unfold(win(x), a),
@@ -137,6 +152,7 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
     scatter(view(x), dim, view(index), view(src), reduce),
   indexAdd: ([x, index, src], _out, { dim }: DimAttrs) =>
     scatter(view(x), dim, indexAlong(view(index), src.shape, dim), view(src), "add"),
+  argsort: ([x], _out, { dim, descending }: SortAttrs) => argsort(view(x), dim, descending),
   cat: (inputs, out, { dim }: DimAttrs) => {
     const result = allocStorage(out.size, out.dtype);
     const strides = contiguousStrides(out.shape);

@@ -63,4 +63,43 @@ describe("webgpu index kernels match the CPU", { skip }, () => {
     await matchesCpu("flip", [t], [2, 3, 4], "float32", { dims: [1] });
     await matchesCpu("flip", [t], [2, 3, 4], "float32", { dims: [0, 2] });
   });
+
+  it("argsort: stable, NaN last (first descending), along any dim of a strided view", async () => {
+    const x = input([3, 1, Number.NaN, 1, 2, 3, -1, Number.NaN, 0, 2, 2, 5], [3, 4]);
+    for (const descending of [false, true]) {
+      await matchesCpu(
+        "argsort",
+        [x],
+        [3, 4],
+        "int32",
+        { dim: 1, descending },
+        { atol: 0, rtol: 0 },
+      );
+      await matchesCpu(
+        "argsort",
+        [x],
+        [3, 4],
+        "int32",
+        { dim: 0, descending },
+        { atol: 0, rtol: 0 },
+      );
+    }
+    const t = input(values(20, 8), [5, 4], "float32", { strides: [1, 5] });
+    await matchesCpu(
+      "argsort",
+      [t],
+      [5, 4],
+      "int32",
+      { dim: 0, descending: false },
+      { atol: 0, rtol: 0 },
+    );
+    await matchesCpu(
+      "argsort",
+      [input([5, -2, 5, 0, -2], [5], "int32")],
+      [5],
+      "int32",
+      { dim: 0, descending: true },
+      { atol: 0, rtol: 0 },
+    );
+  });
 });

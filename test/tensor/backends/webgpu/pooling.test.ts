@@ -9,7 +9,7 @@ import {
   type Windows3,
 } from "../../../../tensor/backends/cpu/pool.js";
 import type { Size3 } from "../../../../tensor/backends/cpu/unfold.js";
-import { input, matchesCpu, skip, values } from "./harness.js";
+import { input, matchesCpu, run, skip, values } from "./harness.js";
 
 interface Case {
   label: string;
@@ -94,6 +94,18 @@ describe("webgpu pooling matches the CPU", { skip }, () => {
         reference("maxPoolIndices"),
       );
       const gy = input(values(c.planes * outVol, 6), outShape);
+      const indices = await run("webgpu", "maxPoolIndices", [x], outShape, "int32", plain);
+      const backward = { planes: c.planes, inSize: c.inSize };
+      const fromIndices = input(indices, outShape, "int32");
+      await matchesCpu(
+        "maxPoolBackward",
+        [gy, fromIndices],
+        [c.planes, ...c.inSize],
+        "float32",
+        backward,
+        {},
+        reference("maxPoolBackward"),
+      );
       // Average pools have no dilation in PyTorch (the CPU kernel ignores it).
       const dilated = c.axes.some((a) => typeof a !== "number" && a[3] > 1);
       for (const divisor of (dilated ? [] : ["span", "count", 3]) as AvgDivisor[]) {
