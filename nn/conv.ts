@@ -47,6 +47,9 @@ export interface ConvTransposeLayerOptions {
   bias?: boolean;
 }
 
+const convs = { 1: conv1d, 2: conv2d, 3: conv3d } as const;
+const convTransposes = { 1: convTranspose1d, 2: convTranspose2d, 3: convTranspose3d } as const;
+
 function tuple(value: IntOrTuple, n: number): number[] {
   return typeof value === "number" ? new Array<number>(n).fill(value) : [...value];
 }
@@ -106,6 +109,19 @@ abstract class ConvNd extends Module<[Tensor], Tensor> {
       const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
       init.uniform_(this.bias, -bound, bound);
     }
+  }
+
+  override forward(input: Tensor): Tensor {
+    const bias = this.bias ?? undefined;
+    if (this.transposed) {
+      return convTransposes[this.rank](
+        input,
+        this.weight,
+        bias,
+        convTransposeOptions(this.options),
+      );
+    }
+    return convs[this.rank](input, this.weight, bias, convOptions(this.options));
   }
 
   /** 2 FLOPs per multiply-add: each output element sums (in/groups)·∏kernel products. */
@@ -170,10 +186,6 @@ export class Conv1d extends ConvNd {
   ) {
     super(1, inChannels, outChannels, kernelSize, false, options);
   }
-
-  override forward(input: Tensor): Tensor {
-    return conv1d(input, this.weight, this.bias ?? undefined, convOptions(this.options));
-  }
 }
 
 /**
@@ -192,10 +204,6 @@ export class Conv2d extends ConvNd {
   ) {
     super(2, inChannels, outChannels, kernelSize, false, options);
   }
-
-  override forward(input: Tensor): Tensor {
-    return conv2d(input, this.weight, this.bias ?? undefined, convOptions(this.options));
-  }
 }
 
 /** 3-D convolution over `[N, C, D, H, W]` (`torch.nn.Conv3d`). */
@@ -207,10 +215,6 @@ export class Conv3d extends ConvNd {
     options: ConvLayerOptions = {},
   ) {
     super(3, inChannels, outChannels, kernelSize, false, options);
-  }
-
-  override forward(input: Tensor): Tensor {
-    return conv3d(input, this.weight, this.bias ?? undefined, convOptions(this.options));
   }
 }
 
@@ -226,15 +230,6 @@ export class ConvTranspose1d extends ConvNd {
     options: ConvTransposeLayerOptions = {},
   ) {
     super(1, inChannels, outChannels, kernelSize, true, options as ConvLayerOptions);
-  }
-
-  override forward(input: Tensor): Tensor {
-    return convTranspose1d(
-      input,
-      this.weight,
-      this.bias ?? undefined,
-      convTransposeOptions(this.options),
-    );
   }
 }
 
@@ -254,15 +249,6 @@ export class ConvTranspose2d extends ConvNd {
   ) {
     super(2, inChannels, outChannels, kernelSize, true, options as ConvLayerOptions);
   }
-
-  override forward(input: Tensor): Tensor {
-    return convTranspose2d(
-      input,
-      this.weight,
-      this.bias ?? undefined,
-      convTransposeOptions(this.options),
-    );
-  }
 }
 
 /** Transposed 3-D convolution (`torch.nn.ConvTranspose3d`). */
@@ -274,14 +260,5 @@ export class ConvTranspose3d extends ConvNd {
     options: ConvTransposeLayerOptions = {},
   ) {
     super(3, inChannels, outChannels, kernelSize, true, options as ConvLayerOptions);
-  }
-
-  override forward(input: Tensor): Tensor {
-    return convTranspose3d(
-      input,
-      this.weight,
-      this.bias ?? undefined,
-      convTransposeOptions(this.options),
-    );
   }
 }
