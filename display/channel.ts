@@ -42,6 +42,13 @@ export interface DisplayChannel {
   ): Comm;
   /** Handles comm_open requests from the front end for `targetName`. */
   registerCommTarget(targetName: string, handler: (comm: Comm, data: unknown) => void): void;
+  /**
+   * Optional: the request now running — its `msg_id` and, when the front
+   * end sends one (JupyterLab, Notebook 7 and VS Code put `cellId` in the
+   * execute_request metadata), the cell. Plots use it to notice that the
+   * cell whose output carries plotly.js was re-run (which clears that output).
+   */
+  context?(): { msgId: string; cellId?: string } | undefined;
 }
 
 let current: DisplayChannel | undefined;

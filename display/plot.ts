@@ -11,12 +11,14 @@
  * output placed just before the first plot; every plot's HTML draws only
  * when `window.Plotly` exists and otherwise queues itself for the library,
  * so a reloaded notebook works in whatever order its outputs render
- * (JupyterLab renders lazily). The trade-off: if the output that carries
- * the library is cleared or deleted, the SAVED notebook can no longer draw
- * the other plots interactively; they fall back to the static SVG image
- * embedded in each plot's HTML (nothing ever looks broken), and
- * `display.loadPlotly()` puts the library back. A restarted kernel inlines
- * it again at its first plot. The alternative, inlining the library in every
+ * (JupyterLab renders lazily). Re-running the cell that carries the
+ * library clears it, so when the kernel tells which cell is running
+ * (`DisplayChannel.context`), the library goes out again there. The
+ * trade-off: if the carrying output is cleared or deleted otherwise, the
+ * SAVED notebook can no longer draw the other plots interactively; they
+ * fall back to the static SVG image embedded in each plot's HTML (nothing
+ * ever looks broken), and `display.loadPlotly()` puts the library back. A
+ * restarted kernel inlines it again at its first plot. The alternative, inlining the library in every
  * plot, makes each output 5 MB and live charts unusable.
  */
 import { readFileSync } from "node:fs";
@@ -56,7 +58,8 @@ export function plotlyLibraryHtml(): string {
 export type PlotlyInlining = "once" | "never";
 
 let inlining: PlotlyInlining = "once";
-let libraryEmitted = false;
+/** Where plotly.js went out: `emitted`, and the request/cell whose output carries it. */
+let library: { emitted: boolean; msgId?: string; cellId?: string } = { emitted: false };
 
 /**
  * Chooses whether plots inline plotly.js (`"once"`, the default) or never
@@ -84,7 +87,7 @@ export function loadPlotly(): void {
   const channel = displayChannel();
   if (!channel) return;
   channel.display({ "text/html": plotlyLibraryHtml(), "text/plain": "" }, {});
-  libraryEmitted = true;
+  library = { emitted: true, ...channel.context?.() };
 }
 
 /**
@@ -92,7 +95,17 @@ export function loadPlotly(): void {
  * new notebook in the same process).
  */
 export function resetPlotlyLibrary(): void {
-  libraryEmitted = false;
+  library = { emitted: false };
+}
+
+/**
+ * True when the output carrying plotly.js is gone: never emitted, or its
+ * cell is running again (re-running a cell clears its outputs first).
+ */
+function libraryMissing(): boolean {
+  if (!library.emitted) return true;
+  const now = displayChannel()?.context?.();
+  return now?.cellId !== undefined && now.cellId === library.cellId && now.msgId !== library.msgId;
 }
 
 /**
@@ -101,12 +114,12 @@ export function resetPlotlyLibrary(): void {
  * a kernel it returns the library HTML for the caller to embed, once.
  */
 function takeLibrary(): string {
-  if (inlining === "never" || libraryEmitted) return "";
+  if (inlining === "never" || !libraryMissing()) return "";
   if (displayChannel()) {
     loadPlotly();
     return "";
   }
-  libraryEmitted = true;
+  library = { emitted: true };
   return plotlyLibraryHtml();
 }
 

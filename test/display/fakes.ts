@@ -59,6 +59,7 @@ export class FakeChannel implements DisplayChannel {
     return comm;
   }
   registerCommTarget(): void {}
+  context?: () => { msgId: string; cellId?: string } | undefined;
 }
 
 export class FakeClock implements Clock {

@@ -109,3 +109,24 @@ test("raw traces pass through, and bad series are rejected", () => {
       e instanceof LecternError && /series "loss" must be an array of numbers/.test(e.message),
   );
 });
+
+test("re-running the cell that carries plotly.js emits it again; other cells do not", () => {
+  const channel = new FakeChannel();
+  let ctx = { msgId: "m1", cellId: "cell-a" };
+  channel.context = () => ctx;
+  setDisplayChannel(channel);
+  const libraries = () =>
+    channel.calls.filter(
+      (c) => c.kind === "display" && String(c.data["text/html"]).includes(LIBRARY_MARK),
+    ).length;
+  plot([1])[DISPLAY]();
+  assert.equal(libraries(), 1);
+  ctx = { msgId: "m2", cellId: "cell-b" };
+  plot([2])[DISPLAY]();
+  assert.equal(libraries(), 1, "another cell relies on the library already shown");
+  ctx = { msgId: "m3", cellId: "cell-a" };
+  plot([3])[DISPLAY]();
+  assert.equal(libraries(), 2, "the carrying cell re-ran, which cleared its library output");
+  plot([4])[DISPLAY]();
+  assert.equal(libraries(), 2, "once per run of that cell");
+});
