@@ -71,8 +71,8 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
   declare readonly _forwardHooks: Map<number, ForwardHook>;
 
   constructor() {
-    // A plain function (not an arrow) so nothing but the prototype is inherited;
-    // its own `name`/`length` are removed so subclasses may use those names.
+    // An arrow function has no own `prototype` and no `this`; its own
+    // `name`/`length` are removed so subclasses may use those names.
     const self = ((...args: unknown[]) => callModule(proxy, args)) as unknown as Module;
     delete (self as any).name;
     delete (self as any).length;
