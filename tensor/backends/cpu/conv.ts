@@ -20,102 +20,64 @@ export interface ConvGeometry extends SlidingWindow {
   groups: number;
 }
 
-/** Columns of `b` and `c` one GEMM pass works on, so that the `b` panel stays in cache. */
-const PANEL = 256;
-
 /**
- * `c += a @ b` for row-major `b` `[k, n]` and `c` `[m, n]`; `a` is `[m, k]`,
- * or `[k, m]` with `transA`. Four rows of `c` are updated per pass over a
- * panel of `b`, so each `b` value is loaded once per four multiply-adds.
+ * `c[i, j] += sum over p of A(i, p) * B(p, j)` for a row-major `c`
+ * `[m, n]`, where `A(i, p) = a[i * aRow + p * aCol]` and
+ * `B(p, j) = b[p * bRow + j * bCol]`, so strides express transposed
+ * operands. Each 4x4 block of `c` accumulates in locals (registers) over
+ * the whole `p` range, reading 8 values per 16 multiply-adds; leftover rows
+ * go one at a time and leftover columns as plain dot products.
  */
 function gemm(
   a: Float32Array,
+  aRow: number,
+  aCol: number,
   b: Float32Array,
-  c: Float32Array,
-  m: number,
-  n: number,
-  k: number,
-  transA: boolean,
-): void {
-  const rowStep = transA ? 1 : k;
-  const colStep = transA ? m : 1;
-  for (let j0 = 0; j0 < n; j0 += PANEL) {
-    const j1 = Math.min(n, j0 + PANEL);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) {
-      const c0 = i * n;
-      const c1 = c0 + n;
-      const c2 = c1 + n;
-      const c3 = c2 + n;
-      for (let p = 0; p < k; p++) {
-        const at = i * rowStep + p * colStep;
-        const a0 = a[at];
-        const a1 = a[at + rowStep];
-        const a2 = a[at + 2 * rowStep];
-        const a3 = a[at + 3 * rowStep];
-        const bp = p * n;
-        for (let j = j0; j < j1; j++) {
-          const bv = b[bp + j];
-          c[c0 + j] += a0 * bv;
-          c[c1 + j] += a1 * bv;
-          c[c2 + j] += a2 * bv;
-          c[c3 + j] += a3 * bv;
-        }
-      }
-    }
-    for (; i < m; i++) {
-      const ci = i * n;
-      for (let p = 0; p < k; p++) {
-        const av = a[i * rowStep + p * colStep];
-        const bp = p * n;
-        for (let j = j0; j < j1; j++) c[ci + j] += av * b[bp + j];
-      }
-    }
-  }
-}
-
-/**
- * `c += a @ bᵀ` for row-major `a` `[m, k]`, `b` `[n, k]`, `c` `[m, n]`: dot
- * products of contiguous rows, four rows of `a` against one of `b` at a time.
- */
-function gemmTransB(
-  a: Float32Array,
-  b: Float32Array,
+  bRow: number,
+  bCol: number,
   c: Float32Array,
   m: number,
   n: number,
   k: number,
 ): void {
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = i * k;
-    const a1 = a0 + k;
-    const a2 = a1 + k;
-    const a3 = a2 + k;
-    for (let j = 0; j < n; j++) {
-      const bj = j * k;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let p = 0; p < k; p++) {
-        const bv = b[bj + p];
-        s0 += a[a0 + p] * bv;
-        s1 += a[a1 + p] * bv;
-        s2 += a[a2 + p] * bv;
-        s3 += a[a3 + p] * bv;
+  const m4 = m - (m % 4);
+  const n4 = n - (n % 4);
+  // biome-ignore format: the 4x4 register tile reads best as a grid
+  for (let j = 0; j < n4; j += 4) {
+    for (let i = 0; i < m4; i += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0, ap = i * aRow, bp = j * bCol; p < k; p++, ap += aCol, bp += bRow) {
+        const a0 = a[ap], a1 = a[ap + aRow], a2 = a[ap + 2 * aRow], a3 = a[ap + 3 * aRow];
+        const b0 = b[bp], b1 = b[bp + bCol], b2 = b[bp + 2 * bCol], b3 = b[bp + 3 * bCol];
+        c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+        c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+        c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+        c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
       }
-      c[i * n + j] += s0;
-      c[(i + 1) * n + j] += s1;
-      c[(i + 2) * n + j] += s2;
-      c[(i + 3) * n + j] += s3;
+      const o = i * n + j;
+      c[o] += c00;         c[o + 1] += c01;         c[o + 2] += c02;         c[o + 3] += c03;
+      c[o + n] += c10;     c[o + n + 1] += c11;     c[o + n + 2] += c12;     c[o + n + 3] += c13;
+      c[o + 2 * n] += c20; c[o + 2 * n + 1] += c21; c[o + 2 * n + 2] += c22; c[o + 2 * n + 3] += c23;
+      c[o + 3 * n] += c30; c[o + 3 * n + 1] += c31; c[o + 3 * n + 2] += c32; c[o + 3 * n + 3] += c33;
+    }
+    for (let i = m4; i < m; i++) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let p = 0, ap = i * aRow, bp = j * bCol; p < k; p++, ap += aCol, bp += bRow) {
+        const av = a[ap];
+        c0 += av * b[bp]; c1 += av * b[bp + bCol]; c2 += av * b[bp + 2 * bCol]; c3 += av * b[bp + 3 * bCol];
+      }
+      const o = i * n + j;
+      c[o] += c0; c[o + 1] += c1; c[o + 2] += c2; c[o + 3] += c3;
     }
   }
-  for (; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[i * k + p] * b[j * k + p];
-      c[i * n + j] += s;
+  for (let i = 0; i < m; i++) {
+    for (let j = n4; j < n; j++) {
+      let acc = 0;
+      for (let p = 0; p < k; p++) acc += a[i * aRow + p * aCol] * b[p * bRow + j * bCol];
+      c[i * n + j] += acc;
     }
   }
 }
@@ -185,15 +147,9 @@ export function convForward(
       const cols = columnsOf(x, n, grp, g, s, scratch);
       const w = weight.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
       const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
-      gemm(
-        w,
-        cols,
-        out.subarray(o, o + s.outPerGroup * s.cols),
-        s.outPerGroup,
-        s.cols,
-        s.rows,
-        false,
-      );
+      // out[outPerGroup, cols] += w[outPerGroup, rows] @ columns[rows, cols]
+      const y = out.subarray(o, o + s.outPerGroup * s.cols);
+      gemm(w, s.rows, 1, cols, s.cols, 1, y, s.outPerGroup, s.cols, s.rows);
     }
   }
   if (bias) addChannelBias(out, bias, g.batch, g.outChannels, s.cols);
@@ -237,7 +193,8 @@ export function convBackwardInput(
       const w = weight.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
       const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
       const gy = gradOut.subarray(o, o + s.outPerGroup * s.cols);
-      gemm(w, gy, gcols, s.rows, s.cols, s.outPerGroup, true);
+      // gcols[rows, cols] += wᵀ @ gy[outPerGroup, cols]
+      gemm(w, 1, s.rows, gy, s.cols, 1, gcols, s.rows, s.cols, s.outPerGroup);
       if (!pointwise) col2im(gcols, s.inPerGroup, g, gx, xOffset);
     }
   }
@@ -262,7 +219,8 @@ export function convBackwardWeight(
       const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
       const gy = gradOut.subarray(o, o + s.outPerGroup * s.cols);
       const w = gw.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
-      gemmTransB(gy, cols, w, s.outPerGroup, s.rows, s.cols);
+      // gw[outPerGroup, rows] += gy[outPerGroup, cols] @ columnsᵀ
+      gemm(gy, s.cols, 1, cols, 1, s.cols, w, s.outPerGroup, s.rows, s.cols);
     }
   }
   return gw;
