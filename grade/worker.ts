@@ -5,10 +5,10 @@
  * file the kernel cannot reach. Usage: `node dist/grade/worker.js JOB.json`.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { type KernelClient, startKernel } from "../kernel/client.js";
 import type { Notebook } from "./notebook.js";
-import { type GradingKernel, type RunProgress, runNotebook } from "./runner.js";
+import { type RunProgress, runNotebook } from "./runner.js";
 import { kernelEnv, kernelNodeOptions, type Limits, writeLecternShim } from "./sandbox.js";
 
 /** What autograde hands the worker. */
@@ -22,20 +22,6 @@ export interface WorkerJob {
   /** True inside a fresh network namespace, whose loopback starts down. */
   bringUpLoopback: boolean;
   env: Record<string, string>;
-}
-
-interface KernelModule {
-  startKernel(options: {
-    cwd: string;
-    env: Record<string, string>;
-    nodeOptions: string[];
-    stderr: "pipe" | "inherit" | "ignore";
-  }): Promise<
-    GradingKernel & {
-      shutdown(): Promise<void>;
-      on(event: string, fn: (...a: any[]) => void): unknown;
-    }
-  >;
 }
 
 function saver(path: string): (progress: RunProgress) => void {
@@ -62,9 +48,7 @@ async function main(jobPath: string): Promise<number> {
   mkdirSync(kernelEnv(job.scratch).TMPDIR!, { recursive: true });
   // kernel/client.ts writes the connection file under os.tmpdir().
   process.env.TMPDIR = job.connectionDir;
-  const clientUrl = new URL("../kernel/client.js", import.meta.url).href;
-  const { startKernel } = (await import(clientUrl)) as KernelModule;
-  let kernel: Awaited<ReturnType<KernelModule["startKernel"]>>;
+  let kernel: KernelClient;
   try {
     kernel = await startKernel({
       cwd: job.scratch,
