@@ -3,6 +3,11 @@ import { DTypeError } from "./errors.js";
 /** The element types lectern tensors hold. `float16` may follow on WebGPU. */
 export type DType = "float32" | "int32" | "bool";
 
+/** Dtype names as constants, so `{ dtype: lt.float32 }` reads like `torch.float32`. */
+export const float32 = "float32" satisfies DType;
+export const int32 = "int32" satisfies DType;
+export const bool = "bool" satisfies DType;
+
 /** The typed array that holds a tensor's elements on the CPU. */
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 

@@ -21,8 +21,11 @@ export {
 export { getDefaultDevice, setDefaultDevice } from "./device.js";
 export { devices, synchronize, webgpuMemoryStats } from "./backends/webgpu/index.js";
 export {
+  bool,
   type DType,
+  float32,
   getDefaultDType,
+  int32,
   promoteTypes,
   resultType,
   setDefaultDType,
@@ -117,8 +120,8 @@ export {
   upsample,
 } from "./ops/interpolate.js";
 export { cat, chunk, split, stack, unbind } from "./ops/join.js";
-export { flip, type PadOptions, pad, repeat, roll, tril, triu } from "./ops/layout.js";
-export { bmm, dot, einsum, matmul, mm, outer, trace } from "./ops/linalg.js";
+export { flip, meshgrid, type PadOptions, pad, repeat, roll, tril, triu } from "./ops/layout.js";
+export { bmm, diag, dot, einsum, matmul, mm, outer, trace } from "./ops/linalg.js";
 export {
   argsort,
   maskedSelect,

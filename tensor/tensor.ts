@@ -802,6 +802,9 @@ export class Tensor {
   trace(): Tensor {
     return linalg.trace(this);
   }
+  diag(k?: number): Tensor {
+    return linalg.diag(this, k);
+  }
 
   // ---- in place ------------------------------------------------------------
 

@@ -203,6 +203,8 @@ OPS = {
     "matmul": torch.matmul, "bmm": torch.bmm, "outer": torch.outer, "dot": torch.dot,
     "einsum": lambda *xs, equation: torch.einsum(equation, *xs),
     "trace": torch.trace,
+    "diag": lambda x, k=0: torch.diag(x, k),
+    "meshgrid": lambda *xs, indexing="ij": tuple(torch.meshgrid(*xs, indexing=indexing)),
     "diagonal": lambda x, offset=0, dim1=0, dim2=1: torch.diagonal(x, offset, dim1, dim2),
     "sort": lambda x, dim=-1, descending=False: tuple(torch.sort(x, dim=dim, descending=descending, stable=True)),
     "topk": lambda x, k, dim=-1, largest=True: tuple(torch.topk(x, k, dim, largest)),
@@ -427,14 +429,27 @@ def search():
     case(cases, g, "maskedSelect broadcast", "maskedSelect", [g.randn([3, 4]), g.bools([4])])
     case(cases, g, "index with int tensor", "indexTensor", [g.randn([2, 5]), idx([[4, 0], [1, 1]])])
     case(cases, g, "index with bool mask", "indexMask", [g.randn([3, 4]), g.bools([3, 4])])
+    return cases
+
+
+def matrix():
+    cases = []
+    g = Gen(7)
     case(cases, g, "trace", "trace", [g.randn([3, 4])])
     case(cases, g, "diagonal offset", "diagonal", [g.randn([3, 4])], {"offset": 1})
     case(cases, g, "diagonal negative offset dims", "diagonal", [g.randn([2, 4, 3])], {"offset": -1, "dim1": 1, "dim2": 2})
+    case(cases, g, "diag of a vector", "diag", [g.randn([3])], {"k": 1})
+    case(cases, g, "diag of a matrix", "diag", [g.randn([3, 4])], {"k": -1})
+    case(cases, g, "einsum trace", "einsum", [g.randn([3, 3])], {"equation": "ii->"})
+    case(cases, g, "einsum batched diagonal", "einsum", [g.randn([2, 3, 3])], {"equation": "bii->bi"})
+    case(cases, g, "einsum implicit trace", "einsum", [g.randn([3, 3])], {"equation": "ii"})
+    case(cases, g, "meshgrid ij", "meshgrid", [g.randn([3]), g.randn([2])])
+    case(cases, g, "meshgrid xy", "meshgrid", [g.randn([3]), g.randn([2]), g.randn([4])], {"indexing": "xy"})
     return cases
 
 
 FAMILIES = {"elementwise": elementwise, "reduce": reduce, "shape": shape, "indexing": indexing, "linalg": linalg,
-            "search": search}
+            "search": search, "matrix": matrix}
 
 
 def generate(out_dir):

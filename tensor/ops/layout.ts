@@ -213,3 +213,34 @@ function padDim(
   }
   return x.indexSelect(d, fromValues(positions, [positions.length], "int32", x.device));
 }
+
+/**
+ * Coordinate grids from 1-D tensors (`torch.meshgrid`): output i varies
+ * along dim i ("ij", the default) — with "xy" the first two dims are
+ * swapped, as in NumPy. The grids are broadcast views.
+ *
+ * @example
+ * const [gx, gy] = lt.meshgrid([lt.linspace(-1, 1, 3), lt.linspace(0, 1, 2)], { indexing: "xy" });
+ * gx.shape; // [2, 3]
+ */
+export function meshgrid(
+  tensors: readonly Tensor[],
+  { indexing = "ij" }: { indexing?: "ij" | "xy" } = {},
+): Tensor[] {
+  const op = "meshgrid";
+  if (tensors.length === 0) throw new ValueError(`${op}: expected at least one tensor`);
+  tensors.forEach((t, i) => {
+    if (t.ndim > 1)
+      throw new ShapeError(
+        `${op}: tensor ${i} has shape ${fmtShape(t.shape)}; expected 0-D or 1-D tensors`,
+      );
+  });
+  const sizes = tensors.map((t) => t.numel());
+  const swap = indexing === "xy" && tensors.length >= 2;
+  const place = (i: number) => (swap && i < 2 ? 1 - i : i);
+  const shape = sizes.map((_, d) => sizes[place(d)]);
+  return tensors.map((t, i) => {
+    const view = shape.map((_, d) => (d === place(i) ? -1 : 1));
+    return t.reshape(view).expand(shape);
+  });
+}

@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { broadcastShapes, fmtShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { broadcastView, sumTo } from "./broadcast.js";
+import { diagEmbed } from "./view.js";
 
 function checkMatmulDTypes(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
@@ -134,6 +135,21 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * A square matrix with `x` on diagonal `k` (1-D input), or the diagonal `k`
+ * of a matrix as a new tensor (2-D input) (`torch.diag`).
+ *
+ * @example
+ * lt.diag(lt.tensor([1, 2])); // [[1, 0], [0, 2]]
+ */
+export function diag(x: Tensor, k = 0): Tensor {
+  if (x.ndim === 2) return x.diagonal(k).clone();
+  if (x.ndim !== 1)
+    throw new ShapeError(`diag: expects a 1-D or 2-D tensor, got ${fmtShape(x.shape)}`);
+  const n = x.shape[0] + Math.abs(k);
+  return diagEmbed(x, n, k);
+}
+
+/**
  * Sum of the main diagonal of a matrix (`torch.trace`).
  *
  * @example
@@ -147,6 +163,23 @@ export function trace(x: Tensor): Tensor {
 interface Term {
   t: Tensor;
   letters: string;
+}
+
+/** A letter repeated within one term ("ii", "bii") selects a diagonal: take it as a view. */
+function takeDiagonals(x: Term): Term {
+  for (let p = 0; p < x.letters.length; p++) {
+    const q = x.letters.indexOf(x.letters[p], p + 1);
+    if (q < 0) continue;
+    if (x.t.shape[p] !== x.t.shape[q]) {
+      throw new ShapeError(
+        `einsum: repeated letter "${x.letters[p]}" has sizes ${x.t.shape[p]} and ${x.t.shape[q]}; a diagonal needs equal sizes`,
+      );
+    }
+    const letters =
+      x.letters.slice(0, p) + x.letters.slice(p + 1, q) + x.letters.slice(q + 1) + x.letters[p];
+    return takeDiagonals({ t: x.t.diagonal(0, p, q), letters });
+  }
+  return x;
 }
 
 /** Sums away the letters of `x` that nothing later needs. */
@@ -193,8 +226,8 @@ function contract(a: Term, b: Term, keep: string, sizes: Map<string, number>): T
  * Einstein summation (`torch.einsum`): `"ij,jk->ik"` is a matrix product,
  * `"bij,bjk->bik"` a batched one, `"i,i->"` a dot product, `"ij->ji"` a
  * transpose, `"...ij,...jk->...ik"` broadcasts batch dims. Contractions run
- * as batched matmuls. A letter repeated within one operand (a diagonal) is
- * not supported.
+ * as batched matmuls; a letter repeated within one operand takes a
+ * diagonal (`"ii->"` is the trace).
  *
  * @example
  * lt.einsum("ij,jk->ik", lt.ones([2, 3]), lt.ones([3, 4])).shape; // [2, 4]
@@ -227,12 +260,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
         `${op}: term "${term}" does not fit operand ${i} of shape ${fmtShape(x.shape)} (one letter per dim)`,
       );
     }
-    if (new Set(letters).size !== letters.length) {
-      throw new ValueError(
-        `${op}: term "${term}" repeats a letter (a diagonal); take the diagonal explicitly instead`,
-      );
-    }
-    return { t: x, letters };
+    return takeDiagonals({ t: x, letters });
   });
   const sizes = new Map<string, number>();
   for (const { t, letters } of terms) {
@@ -247,7 +275,7 @@ export function einsum(equation: string, ...operands: Tensor[]): Tensor {
       sizes.set(c, prev === undefined || prev === 1 ? s : prev);
     });
   }
-  const all = terms.map((t) => t.letters).join("");
+  const all = inputs.join("").replaceAll("...", "");
   const output =
     arrow.length === 2
       ? arrow[1].replace("...", ell)

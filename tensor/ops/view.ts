@@ -428,6 +428,16 @@ export function diagonal(x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   return recordView(out, op, x, (g) => embed(g, x.shape, (t) => diagonal(t, offset, a, b)));
 }
 
+/**
+ * An `n x n` matrix of zeros with the vector `x` on diagonal `k`; differentiable.
+ *
+ * @example
+ * diagEmbed(lt.tensor([1, 2]), 2, 0); // [[1, 0], [0, 2]]
+ */
+export function diagEmbed(x: Tensor, n: number, k: number): Tensor {
+  return embed(x, [n, n], (t) => diagonal(t, k));
+}
+
 /** A slice for `Tensor.index`: Python's `start:end:step` as an object. */
 export interface SliceSpec {
   start?: number;

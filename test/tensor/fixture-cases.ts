@@ -155,6 +155,8 @@ export const ops: Record<string, Op> = {
   dot: binary(lt.dot),
   einsum: (xs, a) => lt.einsum(a.equation, ...xs),
   trace: unary(lt.trace),
+  diag: ([x], a) => lt.diag(x, a.k),
+  meshgrid: (xs, a) => lt.meshgrid(xs, a),
   diagonal: ([x], a) => x.diagonal(a.offset, a.dim1, a.dim2),
   sort: ([x], a) => {
     const { values, indices } = x.sort(a.dim, a);
@@ -200,7 +202,15 @@ export function applyView(t: lt.Tensor, view: Encoded["view"]): lt.Tensor {
 }
 
 /** The fixture files. */
-export const families = ["elementwise", "reduce", "shape", "indexing", "linalg", "search"];
+export const families = [
+  "elementwise",
+  "reduce",
+  "shape",
+  "indexing",
+  "linalg",
+  "search",
+  "matrix",
+];
 
 /**
  * Ops whose output size depends on the values (read back synchronously), so
