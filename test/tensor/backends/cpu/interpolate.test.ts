@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import {
   interpolateBackward,
   interpolateForward,
@@ -72,6 +73,48 @@ describe("interpolate geometry", () => {
     assert.throws(
       () => interpolateGeometry([1, 1, 4, 4], { size: 8, alignCorners: true }),
       /alignCorners can only be set with the interpolating modes/,
+    );
+  });
+});
+
+describe("resampling is a partition of unity with its adjoint as gradient (any sizes)", () => {
+  it("weights sum to 1, indices stay inside, backward is the transpose", () => {
+    const params = fc.record({
+      inSize: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 })),
+      outSize: fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 9 })),
+      mode: fc.constantFrom("nearest", "nearest-exact", "bilinear", "bicubic"),
+      alignCorners: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(params, (p) => {
+        const linear = p.mode === "bilinear" || p.mode === "bicubic";
+        const g = interpolateGeometry([1, 2, ...p.inSize], {
+          size: p.outSize,
+          mode: p.mode as "nearest",
+          alignCorners: linear ? p.alignCorners : undefined,
+        });
+        const tables = resampleTables(g);
+        for (const t of tables) {
+          for (let o = 0; o < t.outSize; o++) {
+            let sum = 0;
+            for (let k = o * t.taps; k < (o + 1) * t.taps; k++) {
+              assert.ok(t.index[k] >= 0 && t.index[k] < t.inSize);
+              sum += t.weight[k];
+            }
+            assert.ok(Math.abs(sum - 1) < 1e-6);
+          }
+        }
+        const n = 2 * p.inSize[0] * p.inSize[1];
+        const m = 2 * p.outSize[0] * p.outSize[1];
+        const x = Float32Array.from({ length: n }, (_, i) => Math.cos(3 * i + 1));
+        const gy = Float32Array.from({ length: m }, (_, i) => Math.sin(5 * i + 2));
+        const y = interpolateForward(x, 2, tables);
+        const gx = interpolateBackward(gy, 2, tables);
+        const lhs = y.reduce((s, v, i) => s + v * gy[i], 0);
+        const rhs = x.reduce((s, v, i) => s + v * gx[i], 0);
+        assert.ok(Math.abs(lhs - rhs) < 1e-4, `${lhs} vs ${rhs}`);
+      }),
+      { numRuns: 200 },
     );
   });
 });
