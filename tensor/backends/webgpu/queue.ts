@@ -149,11 +149,7 @@ function checkAlive(op: string): void {
 function materialise(state: DeviceState, storage: WebGPUStorage, op: string): GPUBuffer {
   const cell = storage.cell;
   if (!cell.buffer) {
-    if (storage.byteLength > state.ctx.maxStorageBufferBindingSize) {
-      throw new DeviceError(
-        `${op}: a tensor of ${storage.length} elements (${storage.byteLength} bytes) exceeds this adapter's largest storage binding (${state.ctx.maxStorageBufferBindingSize} bytes). Split the work into smaller batches, or use device "cpu".`,
-      );
-    }
+    checkSize(storage.length, op);
     cell.buffer = state.pool.acquire(storage.byteLength);
     cell.pool = state.pool;
     if (cell.pending) {
@@ -170,6 +166,7 @@ function materialise(state: DeviceState, storage: WebGPUStorage, op: string): GP
  */
 export function uploadStorage(data: Uint32Array, dtype: GPUDType): WebGPUStorage {
   checkAlive("to(webgpu)");
+  checkSize(data.length);
   initWebGPU().catch(() => {});
   const storage = new WebGPUStorage(data.length, dtype);
   const state = deviceState();
@@ -184,7 +181,21 @@ export function uploadStorage(data: Uint32Array, dtype: GPUDType): WebGPUStorage
 
 /** A new storage of `length` elements whose contents the next dispatch writes. */
 export function allocStorage(length: number, dtype: GPUDType): WebGPUStorage {
+  checkSize(length);
   return new WebGPUStorage(length, dtype);
+}
+
+/**
+ * Throws when a tensor cannot be bound on this adapter: at the user's line
+ * once the device is known, else when the batch is encoded.
+ */
+function checkSize(length: number, op = "webgpu"): void {
+  const limit = readyContext()?.maxStorageBufferBindingSize ?? Number.POSITIVE_INFINITY;
+  if (length * 4 > limit) {
+    throw new DeviceError(
+      `${op}: a tensor of ${length} elements (${length * 4} bytes) exceeds this adapter's largest storage binding (${limit} bytes); split the work into smaller batches, or use device "cpu"`,
+    );
+  }
 }
 
 /** Frees a storage now instead of when it is collected (`t.dispose()`). Idempotent. */
@@ -216,8 +227,14 @@ function scheduleFlush(): void {
   // going; setImmediate (not a microtask) so a synchronous op chain batches.
   const run = () => {
     flushScheduled = false;
-    if (readyContext()) flush();
-    else if (pending.length > 0)
+    if (readyContext()) {
+      // Nobody is on the stack to catch here: report at the next read-back.
+      try {
+        flush();
+      } catch (e) {
+        errorChecks.push(Promise.resolve(e as LecternError));
+      }
+    } else if (pending.length > 0)
       initWebGPU().then(
         () => scheduleFlush(),
         () => {},
