@@ -131,17 +131,7 @@ export function resampleAxis(
   r: AxisResample,
 ): Float32Array {
   const out = new Float32Array(outer * r.outSize * inner);
-  for (let a = 0; a < outer; a++) {
-    const src = a * r.inSize * inner;
-    for (let o = 0; o < r.outSize; o++) {
-      const dst = (a * r.outSize + o) * inner;
-      for (let t = o * r.taps; t < (o + 1) * r.taps; t++) {
-        const s = src + r.index[t] * inner;
-        const w = r.weight[t];
-        for (let k = 0; k < inner; k++) out[dst + k] += w * x[s + k];
-      }
-    }
-  }
+  resampleTransfer(x, out, outer, inner, r, false);
   return out;
 }
 
@@ -153,18 +143,35 @@ export function resampleAxisBackward(
   r: AxisResample,
 ): Float32Array {
   const gx = new Float32Array(outer * r.inSize * inner);
+  resampleTransfer(gx, gradOut, outer, inner, r, true);
+  return gx;
+}
+
+/**
+ * The one walk behind a resampling and its transpose: every (output, tap)
+ * pair adds `weight * image[source]` to the output, or with `adjoint`
+ * `weight * out[output]` back to the source.
+ */
+function resampleTransfer(
+  image: Float32Array,
+  out: Float32Array,
+  outer: number,
+  inner: number,
+  r: AxisResample,
+  adjoint: boolean,
+): void {
   for (let a = 0; a < outer; a++) {
-    const dst = a * r.inSize * inner;
+    const src = a * r.inSize * inner;
     for (let o = 0; o < r.outSize; o++) {
-      const src = (a * r.outSize + o) * inner;
+      const dst = (a * r.outSize + o) * inner;
       for (let t = o * r.taps; t < (o + 1) * r.taps; t++) {
-        const d = dst + r.index[t] * inner;
+        const s = src + r.index[t] * inner;
         const w = r.weight[t];
-        for (let k = 0; k < inner; k++) gx[d + k] += w * gradOut[src + k];
+        if (adjoint) for (let k = 0; k < inner; k++) image[s + k] += w * out[dst + k];
+        else for (let k = 0; k < inner; k++) out[dst + k] += w * image[s + k];
       }
     }
   }
-  return gx;
 }
 
 function product(sizes: number[]): number {
