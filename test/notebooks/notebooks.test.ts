@@ -1,0 +1,84 @@
+// Every lecture notebook runs top to bottom in quick mode (LECTERN_QUICK=1)
+// through a real lectern kernel, the way `npx lectern run` does, and its final
+// cells assert the learning outcome it claims: a failed assertion is an error
+// output and fails the test. Executed copies go to a temporary folder, so the
+// committed notebooks are never modified.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { NbOutput } from "../../kernel/client.js";
+import { cellSource, parseNotebook, runNotebook } from "../../kernel/notebook.js";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const notebookDir = join(root, "notebooks");
+const lectures = readdirSync(notebookDir)
+  .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .sort();
+
+interface Builder {
+  sources(): { stem: string; path: string }[];
+  notebookText(stem: string, text: string): string;
+}
+
+test("each lecture notebook equals a fresh build of its source in scripts/notebooks", async () => {
+  const builderUrl = pathToFileURL(join(root, "scripts", "notebooks", "build.mjs")).href;
+  const builder = (await import(builderUrl)) as Builder;
+  const sources = builder.sources();
+  assert.ok(sources.length > 0, "no notebook sources found in scripts/notebooks");
+  for (const { stem, path } of sources) {
+    const committed = readFileSync(join(notebookDir, `${stem}.ipynb`), "utf8");
+    assert.equal(
+      committed,
+      builder.notebookText(stem, readFileSync(path, "utf8")),
+      `notebooks/${stem}.ipynb is out of date: run node scripts/notebooks/build.mjs`,
+    );
+  }
+});
+
+function describeError(o: NbOutput): string | undefined {
+  if (o.output_type === "error") return `${o.ename}: ${o.evalue}`;
+  return undefined;
+}
+
+const out = mkdtempSync(join(tmpdir(), "lectern-notebooks-"));
+process.on("exit", () => rmSync(out, { recursive: true, force: true }));
+
+for (const file of lectures) {
+  test(`${file} runs in quick mode and reaches its stated outcome`, {
+    timeout: 600_000,
+  }, async () => {
+    const path = join(notebookDir, file);
+    const before = readFileSync(path, "utf8");
+    const started = Date.now();
+    const report = await runNotebook(parseNotebook(before, file), {
+      timeoutMs: 300_000,
+      kernel: {
+        cwd: notebookDir,
+        env: { ...process.env, LECTERN_QUICK: "1" },
+        stderr: "ignore",
+      },
+    });
+    writeFileSync(join(out, file), JSON.stringify(report.notebook));
+    const problems: string[] = [];
+    report.notebook.cells.forEach((cell, i) => {
+      for (const o of cell.outputs ?? []) {
+        const e = describeError(o);
+        if (e) problems.push(`cell ${i + 1}: ${e}\n--- source ---\n${cellSource(cell)}`);
+      }
+    });
+    if (report.failedCell !== undefined && problems.length === 0) {
+      problems.push(`cell ${report.failedCell + 1}: ${report.failure?.status ?? "failed"}`);
+    }
+    assert.deepEqual(problems, [], `${file} failed in quick mode`);
+    assert.equal(readFileSync(path, "utf8"), before, `running ${file} modified the committed file`);
+    const codeCells = report.notebook.cells.filter((c) => c.cell_type === "code");
+    assert.ok(
+      codeCells.every((c) => c.execution_count !== null),
+      `${file}: some code cells did not run`,
+    );
+    console.log(`${file}: ${((Date.now() - started) / 1000).toFixed(1)} s in quick mode`);
+  });
+}
