@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { gradcheck } from "../../../tensor/autograd/gradcheck.js";
-import { tensor } from "../../../tensor/ops/creation.js";
+import { tensor, zeros } from "../../../tensor/ops/creation.js";
 import { interpolate, upsample } from "../../../tensor/ops/interpolate.js";
 import { randn } from "../../../tensor/random.js";
 import { checkCase, loadCases } from "../nn_ops_fixtures.js";
@@ -53,6 +53,11 @@ describe("interpolate", () => {
     }
     const x3 = randn([1, 1, 2, 3, 2], { requiresGrad: true });
     assert.ok(gradcheck((x) => interpolate(x, { scaleFactor: 1.5, mode: "trilinear" }), [x3]));
+  });
+
+  it("handles an empty batch", () => {
+    const y = interpolate(zeros([0, 3, 4, 4]), { scaleFactor: 2, mode: "bilinear" });
+    assert.deepEqual(y.shape, [0, 3, 8, 8]);
   });
 
   it("rejects a mode that does not fit the input", () => {

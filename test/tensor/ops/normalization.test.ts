@@ -65,6 +65,14 @@ describe("normalization ops", () => {
     assert.deepEqual(x.grad!.shape, [4, 3, 2]);
   });
 
+  it("handle an empty batch", () => {
+    const x = zeros([0, 3, 4, 4], { requiresGrad: true });
+    for (const y of [layerNorm(x, [4]), groupNorm(x, 3), localResponseNorm(x, 3)]) {
+      assert.deepEqual(y.shape, [0, 3, 4, 4]);
+      y.sum().backward();
+    }
+  });
+
   it("batch norm refuses a single value per channel in training", () => {
     assert.throws(
       () => batchNorm(randn([1, 3]), null, null, null, null, true),

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { grad } from "../../../tensor/autograd/functional.js";
 import { gradcheck } from "../../../tensor/autograd/gradcheck.js";
 import { enableGrad } from "../../../tensor/autograd/mode.js";
-import { tensor } from "../../../tensor/ops/creation.js";
+import { tensor, zeros } from "../../../tensor/ops/creation.js";
 import * as pool from "../../../tensor/ops/pool.js";
 import { randn, randperm } from "../../../tensor/random.js";
 import type { Tensor } from "../../../tensor/tensor.js";
@@ -100,6 +100,15 @@ describe("pool ops", () => {
       /maxUnpool2d: index 18 is out of range for an output plane of \[2, 4\] \(8 positions\)/,
     );
     assert.throws(() => pool.maxUnpool2d(values, values, 2), /indices must be the int32 indices/);
+  });
+
+  it("handle an empty batch", () => {
+    const x = zeros([0, 3, 4, 4], { requiresGrad: true });
+    for (const y of [pool.maxPool2d(x, 2), pool.avgPool2d(x, 2), pool.adaptiveAvgPool2d(x, 2)]) {
+      assert.deepEqual(y.shape, [0, 3, 2, 2]);
+      y.sum().backward();
+    }
+    assert.deepEqual(x.grad!.shape, [0, 3, 4, 4]);
   });
 
   it("reject padding over half the kernel and too-small inputs", () => {
