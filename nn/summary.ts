@@ -19,6 +19,7 @@ export const DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 interface CallSignature {
   shape: number[];
   dtype: Tensor["dtype"];
+  device: string;
 }
 
 const lastCalls = new WeakMap<Module, CallSignature[]>();
@@ -28,7 +29,7 @@ export function recordCall(module: Module, args: unknown[]): void {
   const tensors = args.filter((a): a is Tensor => a instanceof Tensor);
   lastCalls.set(
     module,
-    tensors.map((t) => ({ shape: [...t.shape], dtype: t.dtype })),
+    tensors.map((t) => ({ shape: [...t.shape], dtype: t.dtype, device: t.device })),
   );
 }
 
@@ -169,7 +170,7 @@ export function summary(
 ): ModelSummary {
   // The random input must not shift the notebook's random stream.
   const rng = generatorState();
-  const inputs = toInputs(input);
+  const inputs = toInputs(input, deviceOf(model));
   setGeneratorState(rng);
   const names = new Map(model.namedModules().map(([n, m]) => [m, n] as const));
   const rows: SummaryRow[] = [];
@@ -227,21 +228,28 @@ export function summary(
   );
 }
 
-function toInputs(input: number[] | number[][] | Tensor | Tensor[]): Tensor[] {
+/** Where a model's parameters live (random inputs are made there). */
+function deviceOf(model: Module): string {
+  return model.parameters()[0]?.device ?? "cpu";
+}
+
+function toInputs(input: number[] | number[][] | Tensor | Tensor[], device: string): Tensor[] {
   if (input instanceof Tensor) return [input];
   const items = input as unknown[];
   if (items.length > 0 && items.every((x) => x instanceof Tensor)) return items as Tensor[];
   if (items.length > 0 && items.every((x) => Array.isArray(x))) {
-    return (input as number[][]).map((s) => randn(s));
+    return (input as number[][]).map((s) => randn(s, { device }));
   }
-  return [randn(input as number[])];
+  return [randn(input as number[], { device })];
 }
 
 /** Inputs like those of a recorded call: random floats, zero indices and masks. */
 function inputsLike(call: CallSignature[]): Tensor[] {
   const rng = generatorState();
   const inputs = call.map((c) =>
-    c.dtype === "float32" ? randn(c.shape) : zeros(c.shape, { dtype: c.dtype }),
+    c.dtype === "float32"
+      ? randn(c.shape, { device: c.device })
+      : zeros(c.shape, { dtype: c.dtype, device: c.device }),
   );
   setGeneratorState(rng);
   return inputs;

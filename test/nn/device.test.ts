@@ -86,6 +86,22 @@ describe("nn on WebGPU", { skip }, () => {
     );
   });
 
+  it("summarises and displays a model on the GPU", () => {
+    const m = new nn.Sequential(new nn.Linear(6, 4), new nn.ReLU()).to("webgpu");
+    assert.deepEqual(
+      nn.summary(m, [2, 6]).rows.map((r) => r.outputShape),
+      [
+        [2, 4],
+        [2, 4],
+      ],
+    );
+    m(lt.randn([3, 6]).to("webgpu"));
+    assert.match(
+      (m as any)[Symbol.for("Jupyter.display")]()["text/html"],
+      /lectern-summary.*\[3,4\]/s,
+    );
+  });
+
   it("saves a GPU model's state dict", async () => {
     const m = new nn.Linear(3, 2).to("webgpu");
     const path = join(mkdtempSync(join(tmpdir(), "lectern-gpu-")), "m.safetensors");
