@@ -24,9 +24,6 @@ const arrayTypes = {
   bool: Uint8Array,
 } as const;
 
-/** Every dtype, in promotion order (bool < int32 < float32). */
-export const dtypes: readonly DType[] = ["bool", "int32", "float32"];
-
 /**
  * A zero-filled typed array of `size` elements for `dtype`.
  *

@@ -2,10 +2,11 @@ import { record } from "../autograd/node.js";
 import type { ReduceOp } from "../backends/kernels.js";
 import { runKernel } from "../dispatch.js";
 import { type DType, isFloating } from "../dtype.js";
-import { DTypeError, ValueError } from "../errors.js";
+import { ValueError } from "../errors.js";
 import { fmtShape, normalizeDim, normalizeDims } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { zeros } from "./creation.js";
+import { requireFloating } from "./elementwise.js";
 import { where } from "./indexing.js";
 
 /** `keepdim: true` keeps reduced dims as size 1 (PyTorch's default is false). */
@@ -67,14 +68,6 @@ export function sum(x: Tensor, dim?: Dims, { keepdim = false }: ReduceOptions = 
   return record(out, "sum", [x], (g) => [expandBack(g, x, dims)]);
 }
 
-function requireFloatingReduction(op: string, x: Tensor): void {
-  if (!isFloating(x.dtype)) {
-    throw new DTypeError(
-      `${op}: expected a floating tensor, got ${x.dtype}; convert it with x.float()`,
-    );
-  }
-}
-
 /**
  * Mean over `dim` (all dims when omitted) (`torch.mean`); floating inputs only.
  *
@@ -82,7 +75,7 @@ function requireFloatingReduction(op: string, x: Tensor): void {
  * lt.tensor([1, 2, 3, 4]).mean(); // 2.5
  */
 export function mean(x: Tensor, dim?: Dims, opts: ReduceOptions = {}): Tensor {
-  requireFloatingReduction("mean", x);
+  requireFloating("mean", x);
   const dims = normalizeDims(dim, x.ndim, "mean");
   return sum(x, dims, opts).div(countOf(x, dims));
 }
@@ -105,7 +98,7 @@ export function variance(
   dim?: Dims,
   { keepdim = false, correction, unbiased }: VarOptions = {},
 ): Tensor {
-  requireFloatingReduction("var", x);
+  requireFloating("var", x);
   const dims = normalizeDims(dim, x.ndim, "var");
   const c = correction ?? (unbiased === false ? 0 : 1);
   const centered = x.sub(mean(x, dims, { keepdim: true }));
@@ -380,7 +373,7 @@ export interface NormOptions extends ReduceOptions {
  * lt.tensor([3, 4]).norm(); // 5
  */
 export function norm(x: Tensor, dim?: Dims, { p = 2, keepdim = false }: NormOptions = {}): Tensor {
-  requireFloatingReduction("norm", x);
+  requireFloating("norm", x);
   if (!(p > 0)) throw new ValueError(`norm: p must be > 0, got ${p}`);
   const dims = normalizeDims(dim, x.ndim, "norm");
   if (p === Infinity) return amax(x.abs(), dims, { keepdim });
