@@ -1,6 +1,6 @@
-// Pooling: maxPool1d/2d/3d, avgPool1d/2d/3d and the adaptive pools. The op
-// checks the options and turns them into per-dim windows; the kernels in
-// backends/cpu/pool.ts reduce over those windows.
+// Pooling: maxPool1d/2d/3d, avgPool1d/2d/3d, the adaptive pools and
+// maxUnpool1d/2d/3d. The op checks the options and turns them into per-dim
+// windows; the kernels in backends/cpu/pool.ts reduce over those windows.
 import {
   type AvgDivisor,
   adaptiveWindows,
