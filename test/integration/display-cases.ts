@@ -13,6 +13,9 @@ import { plot, resetPlotlyLibrary } from "../../display/plot.js";
 import { progress } from "../../display/progress.js";
 import { tensor } from "../../display/tensor.js";
 import { interactive } from "../../display/widgets.js";
+import { setDisplayChannel } from "../../display/channel.js";
+import { show } from "../../display/show.js";
+import { FakeChannel } from "../display/fakes.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 export const FLAGS = [
@@ -183,6 +186,41 @@ export async function bundles(all: Case[]): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (const c of all) out.push((await c.value[DISPLAY]()) as Record<string, unknown>);
   return out;
+}
+
+/** A saved display_data output. */
+export interface DisplayOutput {
+  output_type: "display_data";
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/**
+ * Each case shown through a display channel exactly as in the kernel: the
+ * outputs of one cell per case (the first plot's cell also gets the
+ * separate output that carries plotly.js).
+ */
+export async function kernelOutputs(all: Case[]): Promise<DisplayOutput[][]> {
+  const channel = new FakeChannel();
+  resetPlotlyLibrary();
+  setDisplayChannel(channel);
+  const cells: DisplayOutput[][] = [];
+  try {
+    for (const c of all) {
+      const start = channel.calls.length;
+      await show(c.value);
+      cells.push(
+        channel.calls.slice(start).map((call) => {
+          if (call.kind !== "display")
+            throw new Error(`${c.name}: expected display_data, got ${call.kind}`);
+          return { output_type: "display_data", data: call.data, metadata: {} };
+        }),
+      );
+    }
+  } finally {
+    setDisplayChannel(undefined);
+  }
+  return cells;
 }
 
 /** What a front end without extensions puts on the page for a bundle. */

@@ -15,11 +15,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium } from "playwright-core";
-import { setDisplayChannel } from "../../display/channel.js";
-import { resetPlotlyLibrary } from "../../display/plot.js";
-import { show } from "../../display/show.js";
-import { FakeChannel } from "../display/fakes.js";
-import { CHROMIUM, type Case, cases, FLAGS, inkFraction, keep } from "./display-cases.js";
+import {
+  CHROMIUM,
+  type Case,
+  cases,
+  FLAGS,
+  inkFraction,
+  keep,
+  kernelOutputs,
+} from "./display-cases.js";
 
 const PYTHON = "/usr/bin/python3";
 const TOKEN = "lectern-display-test";
@@ -42,38 +46,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Each case shown through a channel, as the kernel would: a cell's outputs per case. */
-async function recordOutputs(): Promise<unknown[][]> {
-  const channel = new FakeChannel();
-  resetPlotlyLibrary();
-  setDisplayChannel(channel);
-  const cells: unknown[][] = [];
-  try {
-    for (const c of all) {
-      const start = channel.calls.length;
-      await show(c.value);
-      cells.push(
-        channel.calls.slice(start).map((call) => {
-          assert.equal(call.kind, "display");
-          return {
-            output_type: "display_data",
-            data: (call as { data: unknown }).data,
-            metadata: {},
-          };
-        }),
-      );
-    }
-  } finally {
-    setDisplayChannel(undefined);
-  }
-  return cells;
-}
-
 before(async () => {
   if (!available) return;
   dir = mkdtempSync(join(tmpdir(), "lectern-notebook-"));
   all = cases();
-  const outputs = await recordOutputs();
+  const outputs = await kernelOutputs(all);
   const notebook = {
     cells: all.map((c, i) => ({
       cell_type: "code",
