@@ -54,6 +54,7 @@ import { interpolate, interpolateBackward } from "./interpolate.js";
 import { moments, normalize, normalizeBackward } from "./normalization.js";
 import { avgPool, avgPoolBackward, maxPoolIndices } from "./pooling.js";
 import { fold, unfold } from "./unfold.js";
+import { type RandomAttrs, randomNormal, randomUniform } from "./random.js";
 import { reduce, scan, softmax } from "./reduce.js";
 import { argsort } from "./sort.js";
 import { contiguousStrides, type GPUView } from "./view.js";
@@ -152,6 +153,8 @@ const kernels: Record<string, KernelFn<any, WebGPUStorage>> = {
     scatter(view(x), dim, view(index), view(src), reduce),
   indexAdd: ([x, index, src], _out, { dim }: DimAttrs) =>
     scatter(view(x), dim, indexAlong(view(index), src.shape, dim), view(src), "add"),
+  randomUniform: (_inputs, out, a: RandomAttrs) => randomUniform(out.size, a),
+  randomNormal: (_inputs, out, a: RandomAttrs) => randomNormal(out.size, a),
   argsort: ([x], _out, { dim, descending }: SortAttrs) => argsort(view(x), dim, descending),
   cat: (inputs, out, { dim }: DimAttrs) => {
     const result = allocStorage(out.size, out.dtype);
