@@ -10,7 +10,13 @@
 import { getDefaultDevice } from "./device.js";
 import { checkDType, type DType, getDefaultDType, isFloating, typedArray } from "./dtype.js";
 import { DTypeError, ShapeError, ValueError } from "./errors.js";
-import { type CreationOptions, fromValues, type ShapeLike, toShape } from "./ops/creation.js";
+import {
+  type CreationOptions,
+  fromValues,
+  likeOptions,
+  type ShapeLike,
+  toShape,
+} from "./ops/creation.js";
 import { sizeOf } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
@@ -327,22 +333,14 @@ export function multinomial(
   });
 }
 
-function likeOpts(t: Tensor, opts: CreationOptions): CreationOptions {
-  return {
-    dtype: opts.dtype ?? t.dtype,
-    device: opts.device ?? t.device,
-    requiresGrad: opts.requiresGrad,
-  };
-}
-
 /** Uniform [0, 1) samples shaped like `t` (`torch.rand_like`). */
 export function randLike(t: Tensor, opts: CreationOptions = {}): Tensor {
-  return rand(t.shape, likeOpts(t, opts));
+  return rand(t.shape, likeOptions(t, opts));
 }
 
 /** Standard normal samples shaped like `t` (`torch.randn_like`). */
 export function randnLike(t: Tensor, opts: CreationOptions = {}): Tensor {
-  return randn(t.shape, likeOpts(t, opts));
+  return randn(t.shape, likeOptions(t, opts));
 }
 
 /** Integers in [low, high) shaped like `t` (`torch.randint_like`). */

@@ -186,7 +186,8 @@ export function ones(shape: ShapeLike, opts: CreationOptions = {}): Tensor {
   return full(shape, 1, opts);
 }
 
-function likeOptions(t: Tensor, opts: CreationOptions): CreationOptions {
+/** `opts` with dtype and device defaulting to `t`'s (the `*Like` functions). */
+export function likeOptions(t: Tensor, opts: CreationOptions): CreationOptions {
   return {
     dtype: opts.dtype ?? t.dtype,
     device: opts.device ?? t.device,
