@@ -93,14 +93,13 @@ function windowTransfer(
               const ih = oh * sH - pH + kh * dH;
               const inside = id >= 0 && id < D && ih >= 0 && ih < H;
               const row = plane + (id * H + ih) * W + shift;
+              // rows are short (a feature map's width): plain loops beat fill()
               if (toColumns) {
-                if (!inside) {
-                  cols.fill(0, at, at + oW);
-                  continue;
-                }
-                cols.fill(0, at, at + lo);
-                for (let ow = lo; ow < hi; ow++) cols[at + ow] = image[row + ow * sW];
-                cols.fill(0, at + hi, at + oW);
+                const first = inside ? lo : oW;
+                const last = inside ? hi : oW;
+                for (let ow = 0; ow < first; ow++) cols[at + ow] = 0;
+                for (let ow = first; ow < last; ow++) cols[at + ow] = image[row + ow * sW];
+                for (let ow = last; ow < oW; ow++) cols[at + ow] = 0;
               } else if (inside) {
                 for (let ow = lo; ow < hi; ow++) image[row + ow * sW] += cols[at + ow];
               }
