@@ -838,6 +838,33 @@ export class Tensor {
   exp_(): this {
     return inplace.apply_(this, "exp_", (x) => math.exp(x));
   }
+  log_(): this {
+    return inplace.apply_(this, "log_", (x) => math.log(x));
+  }
+  abs_(): this {
+    return inplace.apply_(this, "abs_", (x) => math.abs(x));
+  }
+  tanh_(): this {
+    return inplace.apply_(this, "tanh_", (x) => math.tanh(x));
+  }
+  sigmoid_(): this {
+    return inplace.apply_(this, "sigmoid_", (x) => activation.sigmoid(x));
+  }
+  floor_(): this {
+    return inplace.apply_(this, "floor_", (x) => math.floor(x));
+  }
+  round_(): this {
+    return inplace.apply_(this, "round_", (x) => math.round(x));
+  }
+  scatter_(dim: number, index: Tensor, src: Tensor | number): this {
+    return inplace.apply_(this, "scatter_", (x) => indexing.scatter(x, dim, index, src));
+  }
+  scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
+    return inplace.apply_(this, "scatterAdd_", (x) => indexing.scatterAdd(x, dim, index, src));
+  }
+  indexAdd_(dim: number, index: Tensor, src: Tensor, opts?: { alpha?: number }): this {
+    return inplace.apply_(this, "indexAdd_", (x) => indexing.indexAdd(x, dim, index, src, opts));
+  }
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this {
     return inplace.apply_(this, "maskedFill_", (x) => indexing.maskedFill(x, mask, value));
   }

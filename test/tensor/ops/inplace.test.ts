@@ -19,6 +19,16 @@ describe("in-place ops", () => {
     assertClose(x, [7, 7, 7]);
   });
 
+  it("scatter_, scatterAdd_ and indexAdd_ write in place", () => {
+    const idx = lt.tensor([[0, 2]], { dtype: "int32" });
+    const x = lt.zeros([1, 3]);
+    x.scatter_(1, idx, 5).scatterAdd_(1, idx, lt.ones([1, 2]));
+    assert.deepEqual(x.arraySync(), [[6, 0, 6]]);
+    x.indexAdd_(1, lt.tensor([1], { dtype: "int32" }), lt.ones([1, 1]), { alpha: 3 });
+    assert.deepEqual(x.arraySync(), [[6, 3, 6]]);
+    assertClose(lt.tensor([-1.5, 0.4]).abs_().floor_(), [1, 0]);
+  });
+
   it("write through views into the base", () => {
     const x = lt.zeros([2, 3]);
     x.select(1, 2).fill_(5);
