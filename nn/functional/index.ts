@@ -27,6 +27,7 @@ export {
   tanh,
 } from "./activation.js";
 export { type AttentionOptions, causalMask, scaledDotProductAttention } from "./attention.js";
+export { cosineSimilarity, normalize, pairwiseDistance } from "./distance.js";
 export { bilinear, linear } from "./linear.js";
 export * from "./loss.js";
 export {

@@ -133,3 +133,21 @@ export function padSequence(
   });
   return lt.stack(padded, batchFirst ? 0 : 1);
 }
+
+/**
+ * Packs a list of sequences of different lengths (`pack_sequence`): the same
+ * as `packPaddedSequence(padSequence(sequences), lengths)`.
+ *
+ * @example
+ * const packed = nn.utils.rnn.packSequence([lt.randn([5, 8]), lt.randn([3, 8])]);
+ */
+export function packSequence(
+  sequences: Tensor[],
+  options: { enforceSorted?: boolean } = {},
+): PackedSequence {
+  return packPaddedSequence(
+    padSequence(sequences),
+    sequences.map((s) => s.shape[0]!),
+    options,
+  );
+}

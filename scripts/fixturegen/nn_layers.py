@@ -498,6 +498,37 @@ def loss_cases():
     return out
 
 
+def function_cases():
+    """F functions that are not modules: value and input gradients."""
+    torch.manual_seed(2)
+    out = []
+
+    def fn(name, f, lt_fn, inputs, options):
+        inputs = [x.clone().requires_grad_() for x in inputs]
+        value = f(*inputs)
+        g = torch.randn(value.shape)
+        (value * g).sum().backward()
+        out.append(
+            {
+                "name": name,
+                "fn": lt_fn,
+                "options": options,
+                "inputs": [enc(x) for x in inputs],
+                "output": enc(value),
+                "outputGrad": enc(g),
+                "inputGrads": [enc(x.grad) for x in inputs],
+            }
+        )
+
+    a, b = rn(4, 5), rn(4, 5)
+    fn("normalize", lambda x: F.normalize(x, p=2, dim=1), "normalize", [a], {"p": 2, "dim": 1})
+    fn("normalize p=1 dim 0", lambda x: F.normalize(x, p=1, dim=0), "normalize", [a], {"p": 1, "dim": 0})
+    fn("cosineSimilarity", lambda x, y: F.cosine_similarity(x, y, dim=1), "cosineSimilarity", [a, b], {"dim": 1})
+    fn("pairwiseDistance", lambda x, y: F.pairwise_distance(x, y), "pairwiseDistance", [a, b], {})
+    fn("pairwiseDistance p=1 keepdim", lambda x, y: F.pairwise_distance(x, y, p=1, keepdim=True), "pairwiseDistance", [a, b], {"p": 1, "keepdim": True})
+    return out
+
+
 def init_cases():
     """Exact values of deterministic inits (orthogonal needs QR sign conventions: checked by property instead)."""
     return {
@@ -511,7 +542,7 @@ def generate(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     CASES.clear()
     build()
-    payload = {"layers": CASES, "losses": loss_cases(), "init": init_cases()}
+    payload = {"layers": CASES, "losses": loss_cases(), "functions": function_cases(), "init": init_cases()}
     path = os.path.join(out_dir, "nn", "layers.json")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:

@@ -36,6 +36,30 @@ describe("losses match PyTorch", () => {
   }
 });
 
+interface FunctionCase {
+  name: string;
+  fn: string;
+  options: Record<string, unknown>;
+  inputs: Encoded[];
+  output: Encoded;
+  outputGrad: Encoded;
+  inputGrads: Encoded[];
+}
+
+describe("distance functions match PyTorch", () => {
+  for (const c of fixtures.functions as FunctionCase[]) {
+    it(c.name, () => {
+      const inputs = c.inputs.map((e) => decode(e).requiresGrad_());
+      const out = (F as any)[c.fn](...inputs, c.options) as lt.Tensor;
+      assertClose(out, c.output, "value");
+      out.mul(decode(c.outputGrad)).sum().backward();
+      c.inputGrads.forEach((g, i) => {
+        assertClose(inputs[i]!.grad!, g, `grad of input ${i}`);
+      });
+    });
+  }
+});
+
 describe("loss argument checks", () => {
   it("names mismatched shapes and bad targets", () => {
     assert.throws(

@@ -143,6 +143,22 @@ describe("sequences and encodings", () => {
     assert.deepEqual(Array.from(lengths.dataSync()), [3, 1]);
   });
 
+  it("a packed batch gives each sequence the result it has alone", () => {
+    lt.manualSeed(8);
+    const gru = new nn.GRU(3, 4, { bidirectional: true });
+    const seqs = [lt.randn([2, 3]), lt.randn([5, 3]), lt.randn([4, 3])];
+    const [out, h] = gru(nn.utils.rnn.packSequence(seqs, { enforceSorted: false }));
+    const [padded] = nn.utils.rnn.padPackedSequence(out);
+    seqs.forEach((s, b) => {
+      const [alone, hAlone] = gru(s);
+      const mine = padded.select(1, b).narrow(0, 0, s.shape[0]!);
+      const d = mine.sub(alone).abs().amax().itemSync() as number;
+      assert.ok(d < 1e-5, `sequence ${b}: outputs differ by ${d}`);
+      const dh = h.select(1, b).sub(hAlone).abs().amax().itemSync() as number;
+      assert.ok(dh < 1e-5, `sequence ${b}: final states differ by ${dh}`);
+    });
+  });
+
   it("oneHot, causalMask and sinusoidalEncoding", () => {
     assert.deepEqual(F.oneHot(lt.tensor([0, 2], { dtype: "int32" }), 3).arraySync(), [
       [1, 0, 0],
