@@ -94,3 +94,70 @@ describe("backward failures", () => {
     assert.equal(a.grad, null);
   });
 });
+
+describe("autograd API details", () => {
+  it("noGrad covers an async callback until it settles", async () => {
+    const x = lt.ones([2], { requiresGrad: true });
+    const y = await lt.noGrad(async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      return x.mul(2);
+    });
+    assert.equal(y.requiresGrad, false);
+    assert.equal(lt.isGradEnabled(), true);
+  });
+
+  it("grad takes several outputs with gradOutputs and leaves .grad alone", () => {
+    const x = lt.tensor([1, 2], { requiresGrad: true });
+    const a = x.mul(2);
+    const b = x.pow(2);
+    const [g] = lt.autograd.grad([a, b], [x], {
+      gradOutputs: [lt.tensor([1, 1]), lt.tensor([1, 0.5])],
+    });
+    assertClose(g!, [4, 4]);
+    assert.equal(x.grad, null);
+  });
+
+  it("removed hooks no longer run", () => {
+    const x = lt.tensor([1], { requiresGrad: true });
+    let calls = 0;
+    const h = x.registerHook(() => {
+      calls++;
+    });
+    x.mul(2).sum().backward();
+    h.remove();
+    x.mul(2).sum().backward();
+    assert.equal(calls, 1);
+    assertClose(x.grad!, [4]);
+  });
+
+  it("a disposed tensor cannot be used", () => {
+    const x = lt.ones([2]);
+    x.dispose();
+    assert.throws(
+      () => x.add(1),
+      (e: Error) => e instanceof lt.DeviceError && /disposed/.test(e.message),
+    );
+  });
+
+  it("setGradEnabled switches recording", () => {
+    const x = lt.ones([1], { requiresGrad: true });
+    lt.setGradEnabled(false);
+    try {
+      assert.equal(x.mul(2).requiresGrad, false);
+    } finally {
+      lt.setGradEnabled(true);
+    }
+    assert.equal(x.mul(2).requiresGrad, true);
+  });
+
+  it("leaf grads own their memory (not a broadcast view of the seed)", () => {
+    const x = lt.ones([2, 3], { requiresGrad: true });
+    x.sum().backward();
+    assert.ok(x.grad!.isContiguous());
+    x.grad!.mul_(2);
+    assertClose(x.grad!, [
+      [2, 2, 2],
+      [2, 2, 2],
+    ]);
+  });
+});
