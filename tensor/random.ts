@@ -9,7 +9,7 @@
  */
 import { getDefaultDevice } from "./device.js";
 import { checkDType, type DType, getDefaultDType, isFloating, typedArray } from "./dtype.js";
-import { DTypeError, ShapeError, ValueError } from "./errors.js";
+import { DeviceError, DTypeError, ShapeError, ValueError } from "./errors.js";
 import {
   type CreationOptions,
   fromValues,
@@ -260,24 +260,23 @@ function probabilities(op: string, p: Tensor): Float64Array {
 }
 
 /**
- * 1 with probability `p` (elementwise), else 0 (`torch.bernoulli`).
+ * 1 with probability `p` (elementwise), else 0 (`torch.bernoulli`). The
+ * uniforms come from the host stream and the comparison runs on `p`'s
+ * device, so no read-back is needed.
  *
  * @example
  * lt.bernoulli(lt.full([10], 0.3));
  */
 export function bernoulli(p: Tensor): Tensor {
-  const probs = probabilities("bernoulli", p);
-  for (const v of probs) {
-    if (!(v >= 0 && v <= 1))
-      throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
+  if (!isFloating(p.dtype))
+    throw new DTypeError(`bernoulli: probabilities must be floating, got ${p.dtype}`);
+  if (p.device === "cpu") {
+    for (const v of p.detach().contiguous().dataSync()) {
+      if (!(v >= 0 && v <= 1))
+        throw new ValueError(`bernoulli: probabilities must be in [0, 1], got ${v}`);
+    }
   }
-  const u = uniforms(probs.length);
-  return make(
-    Array.from(probs, (v, i) => (u[i] < v ? 1 : 0)),
-    [...p.shape],
-    p.dtype,
-    { device: p.device },
-  );
+  return rand(p.shape, { device: p.device }).lt(p.detach()).cast(p.dtype);
 }
 
 /**
