@@ -9,7 +9,7 @@
  */
 import { getDefaultDevice } from "./device.js";
 import { checkDType, type DType, getDefaultDType, isFloating, typedArray } from "./dtype.js";
-import { DeviceError, DTypeError, ShapeError, ValueError } from "./errors.js";
+import { DTypeError, ShapeError, ValueError } from "./errors.js";
 import {
   type CreationOptions,
   fromValues,
