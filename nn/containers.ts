@@ -4,7 +4,8 @@
  * (`"0"`, `"1"`...) or key, which gives PyTorch's state-dict names
  * (`"0.weight"`); `seq[0]` reads a child as in Python.
  */
-import { IndexError, ValueError } from "../tensor/errors.js";
+import { IndexError, LecternError, ValueError } from "../tensor/errors.js";
+import { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
 
 function checkModule(op: string, m: unknown, at: string): Module {
@@ -56,7 +57,19 @@ export class Sequential extends Module {
   }
 
   override forward(input: any): any {
-    for (const m of this._modules.values()) if (m !== null) input = m(input);
+    for (const [name, m] of this._modules) {
+      if (m === null) continue;
+      try {
+        input = m(input);
+      } catch (e) {
+        // Say which layer failed: the op's message alone names no layer.
+        if (e instanceof LecternError) {
+          const shape = input instanceof Tensor ? ` on input [${input.shape}]` : "";
+          e.message += `\n  in layer (${name}): ${m.constructor.name} of Sequential${shape}`;
+        }
+        throw e;
+      }
+    }
     return input;
   }
 

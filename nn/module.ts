@@ -399,18 +399,21 @@ export abstract class Module<In extends unknown[] = any[], Out = any> {
     const missingKeys = Object.keys(own).filter((k) => !given.has(k));
     const unexpectedKeys = [...given.keys()].filter((k) => !(k in own));
     const clashes: string[] = [];
+    const notTensors: string[] = [];
     for (const [key, target] of Object.entries(own)) {
       const value = given.get(key);
       if (value === undefined) continue;
       if (!(value instanceof Tensor)) {
-        clashes.push(`"${key}" is not a Tensor (got ${typeof value})`);
+        notTensors.push(
+          `"${key}" is not a Tensor (got ${Array.isArray(value) ? "an array" : typeof value}); use lt.tensor(...)`,
+        );
       } else if (!sameShape(value.shape, target.shape)) {
         clashes.push(
           `size mismatch for ${key}: copying a tensor of shape [${value.shape}] from the checkpoint, the shape in the current model is [${target.shape}]`,
         );
       }
     }
-    const problems = [...clashes];
+    const problems = [...notTensors, ...clashes];
     if (strict && missingKeys.length > 0) {
       problems.unshift(`missing key(s): ${missingKeys.map((k) => `"${k}"`).join(", ")}`);
     }

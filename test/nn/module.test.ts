@@ -207,6 +207,13 @@ describe("containers", () => {
     const named = new nn.Sequential({ enc: new nn.Linear(2, 2), act: new nn.Tanh() });
     assert.deepEqual(Object.keys(named.stateDict()), ["enc.weight", "enc.bias"]);
     assert.throws(() => seq.at(5), /index 5 is out of range for 3 modules/);
+    const broken = new nn.Sequential(new nn.Linear(2, 3), new nn.Linear(4, 1));
+    assert.throws(
+      () => broken(lt.randn([1, 2])),
+      (e: Error) =>
+        e instanceof lt.ShapeError &&
+        /\n {2}in layer \(1\): Linear of Sequential on input \[1,3\]$/.test(e.message),
+    );
     assert.throws(() => new nn.Sequential(3 as any), /argument 0 is not an nn.Module/);
   });
 
