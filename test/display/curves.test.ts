@@ -4,7 +4,7 @@ import { setDisplayChannel } from "../../display/channel.js";
 import { trainingCurves } from "../../display/curves.js";
 import { PLOTLY_MIME, resetPlotlyLibrary, setPlotlyInlining } from "../../display/plot.js";
 import { LecternError } from "../../tensor/errors.js";
-import { FakeChannel, FakeClock } from "./fakes.js";
+import { captureStdout, FakeChannel, FakeClock } from "./fakes.js";
 
 beforeEach(() => {
   resetPlotlyLibrary();
@@ -68,22 +68,14 @@ test("metrics are grouped into loss / accuracy / lr panels, validation dashed", 
   assert.equal(fig.layout.xaxis!.title!.text, "epoch");
 });
 
-test("close sends the final state immediately; outside a kernel it prints a line", () => {
+test("close sends the final state immediately; outside a kernel it prints a line", async () => {
   const clock = new FakeClock();
-  const written: string[] = [];
-  const original = process.stdout.write;
-  process.stdout.write = ((s: string) => {
-    written.push(s);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
+  const written = await captureStdout(() => {
     const curves = trainingCurves({ clock });
     curves.log({ epoch: 0, loss: 0.5 });
     curves.log({ epoch: 1, loss: 0.25 });
     curves.close();
-  } finally {
-    process.stdout.write = original;
-  }
+  });
   assert.deepEqual(written, ["epoch 0  loss 0.5000\n", "epoch 1  loss 0.2500\n"]);
   assert.equal(clock.pendingTimers, 0);
 });

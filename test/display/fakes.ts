@@ -95,3 +95,17 @@ export class FakeClock implements Clock {
     this.time = end;
   }
 }
+
+/** Runs `fn` with process.stdout captured; returns what it wrote, chunk by chunk. */
+export async function captureStdout(fn: () => unknown): Promise<string[]> {
+  const written: string[] = [];
+  const original = process.stdout.write;
+  process.stdout.write = ((s: string) =>
+    written.push(String(s)) > 0) as typeof process.stdout.write;
+  try {
+    await fn();
+  } finally {
+    process.stdout.write = original;
+  }
+  return written;
+}

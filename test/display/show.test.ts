@@ -4,7 +4,7 @@ import { setDisplayChannel } from "../../display/channel.js";
 import { DISPLAY } from "../../display/mime.js";
 import { markdown } from "../../display/rich.js";
 import { clear, show, update } from "../../display/show.js";
-import { FakeChannel } from "./fakes.js";
+import { captureStdout, FakeChannel } from "./fakes.js";
 
 afterEach(() => setDisplayChannel(undefined));
 
@@ -45,18 +45,10 @@ test("update and clear map to update_display_data and clear_output", async () =>
 });
 
 test("outside a kernel the text fallback goes to stdout", async () => {
-  const written: string[] = [];
-  const original = process.stdout.write;
-  process.stdout.write = ((s: string) => {
-    written.push(s);
-    return true;
-  }) as typeof process.stdout.write;
-  try {
+  const written = await captureStdout(async () => {
     await show(markdown("**bold**"));
     await update("id", "new");
     clear();
-  } finally {
-    process.stdout.write = original;
-  }
+  });
   assert.deepEqual(written, ["**bold**\n", "new\n"]);
 });

@@ -15,7 +15,7 @@ import {
   WIDGET_VIEW_MIME,
 } from "../../display/widgets.js";
 import { LecternError } from "../../tensor/errors.js";
-import { FakeChannel, type FakeComm } from "./fakes.js";
+import { captureStdout, FakeChannel, type FakeComm } from "./fakes.js";
 
 afterEach(() => setDisplayChannel(undefined));
 
@@ -206,14 +206,9 @@ test("interactive builds controls from abbreviations and re-renders on every cha
 });
 
 test("without a widget front end interact shows the first result statically with a note", async () => {
-  const written: string[] = [];
-  const original = process.stdout.write;
-  process.stdout.write = ((s: string) => written.push(s) > 0) as typeof process.stdout.write;
-  try {
-    await interact(({ k }: { k: number }) => `k squared is ${k * k}`, { k: 3 });
-  } finally {
-    process.stdout.write = original;
-  }
+  const written = await captureStdout(() =>
+    interact(({ k }: { k: number }) => `k squared is ${k * k}`, { k: 3 }),
+  );
   assert.equal(written.length, 1);
   assert.match(written[0]!, /IntSlider\(value=3, min=-3, max=9, step=1, description="k"\)/);
   assert.match(written[0]!, /k squared is 9/);

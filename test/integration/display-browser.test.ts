@@ -11,16 +11,15 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type BrowserContext, chromium } from "playwright-core";
 import {
   bundles,
   CHROMIUM,
   type Case,
   cases,
-  FLAGS,
   inkFraction,
   keep,
   render,
+  withChromium,
 } from "./display-cases.js";
 
 const available = existsSync(CHROMIUM);
@@ -51,29 +50,6 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function withBrowser(
-  javaScriptEnabled: boolean,
-  fn: (ctx: BrowserContext, network: string[]) => Promise<void>,
-): Promise<void> {
-  const ctx = await chromium.launchPersistentContext(join(dir, `profile-${javaScriptEnabled}`), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    javaScriptEnabled,
-    viewport: { width: 1000, height: 800 },
-  });
-  const network: string[] = [];
-  await ctx.route(/^(https?|wss?):/, (route) => {
-    network.push(route.request().url());
-    return route.abort();
-  });
-  try {
-    await fn(ctx, network);
-  } finally {
-    await ctx.close();
-  }
-}
-
 test("every display kind renders in Chromium; plots become plotly charts with one inlined plotly.js", {
   skip: !available && "no /usr/bin/chromium",
   timeout: 120_000,
@@ -82,7 +58,7 @@ test("every display kind renders in Chromium; plots become plotly charts with on
     String(b["text/html"] ?? "").includes("window.Plotly = Plotly"),
   );
   assert.equal(inlined.length, 1, "plotly.js is inlined exactly once");
-  await withBrowser(true, async (ctx, network) => {
+  await withChromium(join(dir, "profile-js"), {}, async (ctx, network) => {
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -121,24 +97,28 @@ test("with JavaScript off (untrusted notebook, nbconvert, GitHub) plots show the
   skip: !available && "no /usr/bin/chromium",
   timeout: 120_000,
 }, async () => {
-  await withBrowser(false, async (ctx, network) => {
-    const page = await ctx.newPage();
-    await page.goto(`file://${pagePath}`);
-    for (const [i, c] of all.entries()) {
-      if (!c.plotly) continue;
-      const img = page.locator(`#case-${i} .lectern-plot > img`);
-      await img.waitFor();
-      const loaded = await img.evaluate((e) => {
-        const el = e as unknown as { complete: boolean; naturalWidth: number };
-        return el.complete && el.naturalWidth > 0;
-      });
-      assert.ok(loaded, `${c.name}: static image loads`);
-      const shot = await page.locator(`#case-${i}`).screenshot();
-      keep(`static-${c.name}`, shot);
-      const { width, height, ink } = inkFraction(shot);
-      assert.ok(width >= c.minWidth && height >= c.minHeight, `${c.name}: ${width}x${height}`);
-      assert.ok(ink > 0.005, `${c.name}: static image looks blank`);
-    }
-    assert.deepEqual(network, []);
-  });
+  await withChromium(
+    join(dir, "profile-nojs"),
+    { javaScriptEnabled: false },
+    async (ctx, network) => {
+      const page = await ctx.newPage();
+      await page.goto(`file://${pagePath}`);
+      for (const [i, c] of all.entries()) {
+        if (!c.plotly) continue;
+        const img = page.locator(`#case-${i} .lectern-plot > img`);
+        await img.waitFor();
+        const loaded = await img.evaluate((e) => {
+          const el = e as unknown as { complete: boolean; naturalWidth: number };
+          return el.complete && el.naturalWidth > 0;
+        });
+        assert.ok(loaded, `${c.name}: static image loads`);
+        const shot = await page.locator(`#case-${i}`).screenshot();
+        keep(`static-${c.name}`, shot);
+        const { width, height, ink } = inkFraction(shot);
+        assert.ok(width >= c.minWidth && height >= c.minHeight, `${c.name}: ${width}x${height}`);
+        assert.ok(ink > 0.005, `${c.name}: static image looks blank`);
+      }
+      assert.deepEqual(network, []);
+    },
+  );
 });

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { decode } from "fast-png";
+import { type BrowserContext, chromium } from "playwright-core";
 import { confusionMatrix, decisionBoundary, histograms, scatter } from "../../display/charts.js";
 import { trainingCurves } from "../../display/curves.js";
 import { autogradGraph } from "../../display/graph.js";
@@ -252,4 +253,34 @@ export function keep(name: string, png: Buffer): void {
   if (!out) return;
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `${name.replace(/[^\w]+/g, "-")}.png`), png);
+}
+
+/**
+ * Runs `fn` in a fresh headless Chromium whose requests to the network are
+ * aborted and listed (`allow` lets loopback servers through).
+ */
+export async function withChromium(
+  profileDir: string,
+  options: { javaScriptEnabled?: boolean; allow?: (url: string) => boolean },
+  fn: (ctx: BrowserContext, blocked: string[]) => Promise<void>,
+): Promise<void> {
+  const ctx = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    viewport: { width: 1200, height: 900 },
+  });
+  const blocked: string[] = [];
+  await ctx.route(/^(https?|wss?):/, (route) => {
+    const url = route.request().url();
+    if (options.allow?.(url)) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+  try {
+    await fn(ctx, blocked);
+  } finally {
+    await ctx.close();
+  }
 }

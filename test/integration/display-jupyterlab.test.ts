@@ -12,16 +12,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import { build } from "esbuild";
-import { type Page, chromium } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   CHROMIUM,
   type Case,
   cases,
   type DisplayOutput,
-  FLAGS,
   inkFraction,
   keep,
   kernelOutputs,
+  withChromium,
 } from "./display-cases.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
@@ -109,23 +109,10 @@ async function checkShots(page: Page, prefix: string, chosen: string[]): Promise
   }
 }
 
-async function withPage(fn: (page: Page, network: string[]) => Promise<void>): Promise<void> {
-  const ctx = await chromium.launchPersistentContext(join(dir, `profile-${Math.random()}`), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1000, height: 800 },
-  });
-  const network: string[] = [];
-  await ctx.route(/^(https?|wss?):/, (route) => {
-    network.push(route.request().url());
-    return route.abort();
-  });
-  try {
-    await fn(await ctx.newPage(), network);
-  } finally {
-    await ctx.close();
-  }
+function withPage(fn: (page: Page, network: string[]) => Promise<void>): Promise<void> {
+  return withChromium(join(dir, `profile-${Math.random()}`), {}, async (ctx, network) =>
+    fn(await ctx.newPage(), network),
+  );
 }
 
 test("JupyterLab's renderers pick each display's richest type and draw plots with plotly.js", {

@@ -14,15 +14,14 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { chromium } from "playwright-core";
 import {
   CHROMIUM,
   type Case,
   cases,
-  FLAGS,
   inkFraction,
   keep,
   kernelOutputs,
+  withChromium,
 } from "./display-cases.js";
 
 const PYTHON = "/usr/bin/python3";
@@ -108,22 +107,9 @@ test("classic Notebook renders every saved display output; plots draw with the o
   skip: !available && "needs /usr/bin/chromium and Debian jupyter-notebook",
   timeout: 180_000,
 }, async () => {
-  const ctx = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1200, height: 900 },
-  });
-  const elsewhere: string[] = [];
-  await ctx.route(/^(https?|wss?):/, (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`http://127.0.0.1:${port}/`) || url.startsWith(`ws://127.0.0.1:${port}/`)) {
-      return route.continue();
-    }
-    elsewhere.push(url);
-    return route.abort();
-  });
-  try {
+  const local = (url: string) =>
+    url.startsWith(`http://127.0.0.1:${port}/`) || url.startsWith(`ws://127.0.0.1:${port}/`);
+  await withChromium(join(dir, "profile"), { allow: local }, async (ctx, elsewhere) => {
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(String(e)));
@@ -169,7 +155,5 @@ test("classic Notebook renders every saved display output; plots draw with the o
       [],
       "outputs fetch nothing from the network",
     );
-  } finally {
-    await ctx.close();
-  }
+  });
 });
