@@ -87,6 +87,9 @@ fn elem(j: u32) -> i32 {
 }`;
 }
 
+/** Elements per chunk when a few long rows are split across workgroups. */
+const CHUNK = 4096;
+
 /** Threads per row: a power of two, no more than the row needs (min 32) or 256. */
 export function threadsFor(rowLength: number): number {
   return Math.min(256, Math.max(32, 2 ** Math.ceil(Math.log2(Math.max(rowLength, 1)))));
@@ -223,10 +226,19 @@ export function reduce(
   const dtype = outDtype ?? fold.outDtype(x.dtype);
   const params = new Params();
   const g = splitRows(params, x, dims);
-  const out = allocStorage(g.rows, dtype);
-  if (g.rows === 0) return out;
-  const threads = threadsFor(g.rowLength);
   const index = fold.pickB !== undefined;
+  // Few long rows would leave most of a GPU idle with one workgroup per row:
+  // split each row into chunks, reduce the chunks, then reduce the partials
+  // (arg ops stay in one pass: their partials would need indices too).
+  const chunks =
+    index || g.rows >= 64 || g.rowLength < 2 * CHUNK
+      ? 1
+      : Math.min(1024, Math.ceil(g.rowLength / CHUNK));
+  const chunkLength = Math.ceil(g.rowLength / chunks);
+  const chunksAt = params.int(chunks, chunkLength);
+  const out = allocStorage(g.rows * chunks, dtype);
+  if (g.rows === 0) return out;
+  const threads = threadsFor(chunkLength);
   const key = `reduce|${op}|${x.dtype}|${dtype}|${g.outerRank}|${g.innerRank}|${threads}`;
   const source = () => {
     const acc = fold.acc;
@@ -258,13 +270,16 @@ ${combine}
 
 @compute @workgroup_size(${threads})
 fn main(${BUILTINS}) {
-  let row = ${GROUP_ID};
-  if (row >= ${pu(0)}) { return; }
-  let n = ${pu(1)};
+  let group = ${GROUP_ID};
+  let chunks = ${pu(chunksAt)};
+  if (group >= ${pu(0)} * chunks) { return; }
+  let row = group / chunks;
+  let start = (group % chunks) * ${pu(chunksAt + 1)};
+  let end = min(${pu(1)}, start + ${pu(chunksAt + 1)});
   let base = row_base(row);
   var a: ${acc} = ${fold.identity};
   var ia: i32 = 2147483647;
-  for (var j = lid; j < n; j += ${threads}u) {
+  for (var j = start + lid; j < end; j += ${threads}u) {
     let b = ${load};
     let ib = i32(j);
     ${step}
@@ -288,7 +303,7 @@ fn main(${BUILTINS}) {
     a = partial[0];
     ia = partialIndex[0];
     ${index ? "if (ia == 2147483647) { ia = 0; }" : ""}
-    result[row] = ${store};
+    result[group] = ${store};
   }
 }`;
   };
@@ -298,9 +313,17 @@ fn main(${BUILTINS}) {
     source,
     buffers: [x.storage, out],
     meta: params.toArray(),
-    workgroups: grid(g.rows),
+    workgroups: grid(g.rows * chunks),
   });
-  return out;
+  if (chunks === 1) return out;
+  const partials: GPUView = {
+    storage: out,
+    shape: [g.rows, chunks],
+    strides: [chunks, 1],
+    offset: 0,
+    dtype,
+  };
+  return reduce(op, partials, [1], dtype);
 }
 
 /**

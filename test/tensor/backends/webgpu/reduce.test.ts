@@ -43,6 +43,22 @@ describe("webgpu reductions match the CPU", { skip }, () => {
     await matchesCpu("argmin", [x], [3], "int32", { dims: [1] });
   });
 
+  it("a few very long rows are reduced in two passes (chunks, then partials)", async () => {
+    const x = input(values(2 * 20000, 13), [20000, 2], "float32");
+    // Reducing dim 0 of a [20000, 2] tensor: two strided rows of 20000 elements.
+    await matchesCpu("sum", [x], [2], "float32", { dims: [0] }, { atol: 1e-3, rtol: 1e-4 });
+    await matchesCpu("max", [x], [2], "float32", { dims: [0] });
+    await matchesCpu("min", [x], [], "float32", { dims: [0, 1] });
+    await matchesCpu("argmax", [x], [2], "int32", { dims: [0] });
+    const flags = input(
+      values(20000, 2).map((v) => (v > -1.999 ? 1 : 0)),
+      [20000],
+      "bool",
+    );
+    await matchesCpu("all", [flags], [], "bool", { dims: [0] });
+    await matchesCpu("any", [flags], [], "bool", { dims: [0] });
+  });
+
   it("max propagates NaN; argmax takes the first NaN and the first of ties", async () => {
     const x = input([1, 5, 5, 2, Number.NaN, 3, Number.NaN, 0, 7, 7, 7, 7], [3, 4]);
     const max = await matchesCpu("max", [x], [3], "float32", { dims: [1] });
