@@ -172,11 +172,13 @@ export function apply_<T extends Tensor>(x: T, op: string, compute: (x: Tensor) 
     // does not depend on the base's new identity (no cycle).
     const viewOf = viewMaker(x, base, op);
     const baseAlias = previousVersion(base);
-    const input = baseAlias.requiresGrad ? viewRecorded(baseAlias, viewOf, base.shape) : x;
+    const input = baseAlias.requiresGrad ? viewRecorded(baseAlias, viewOf, base.shape).clone() : x;
     writeInto(x, op, compute(input), { base, baseAlias, viewOf });
     return x;
   }
-  const input = isGradEnabled() && x.requiresGrad ? previousVersion(x) : x;
+  // Like PyTorch, the op's backward may read the old values (pow_, log_,
+  // mul_ by a tensor that requires grad): it reads a copy, since x is overwritten.
+  const input = isGradEnabled() && x.requiresGrad ? previousVersion(x).clone() : x;
   writeInto(x, op, compute(input), null);
   return x;
 }

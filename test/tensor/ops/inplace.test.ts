@@ -101,3 +101,31 @@ describe("in-place ops", () => {
     assertClose(x, [1, 2, 3]);
   });
 });
+
+describe("in-place ops whose backward reads the old values (as PyTorch allows)", () => {
+  const cases: [string, (y: lt.Tensor, x: lt.Tensor) => void, number[]][] = [
+    ["pow_(2)", (y) => y.pow_(2), [2, 4]],
+    ["mul_(x)", (y, x) => y.mul_(x), [2, 4]],
+    ["log_", (y) => y.log_(), [1, 0.5]],
+    ["abs_", (y) => y.abs_(), [1, 1]],
+    ["clamp_", (y) => y.clamp_({ min: 0, max: 1.5 }), [1, 0]],
+    ["sigmoid_", (y) => y.sigmoid_(), [0.19661193, 0.10499359]],
+  ];
+  for (const [name, f, expected] of cases) {
+    it(name, () => {
+      const x = lt.tensor([1, 2], { requiresGrad: true });
+      const y = x.mul(1);
+      f(y, x);
+      y.sum().backward();
+      assertClose(x.grad!, expected, { rtol: 1e-5 });
+    });
+  }
+
+  it("on a view", () => {
+    const x = lt.tensor([1, 2, 3], { requiresGrad: true });
+    const y = x.mul(1);
+    y.narrow(0, 1, 2).pow_(2);
+    y.sum().backward();
+    assertClose(x.grad!, [1, 4, 6]);
+  });
+});
