@@ -54,15 +54,20 @@ export class Throttle {
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** The state changed: emit now if the interval has passed, else once at its end. */
+  /**
+   * The state changed: emit now if the interval has passed, else once at its
+   * end. Checking the clock here, not only in the timer, keeps a synchronous
+   * training loop live: its timers cannot fire until the loop ends.
+   */
   request(): void {
     this.dirty = true;
-    if (this.timer !== undefined) return;
     const wait = this.last + this.intervalMs - this.clock.now();
     if (wait <= 0) {
+      this.cancelTimer();
       this.fire();
       return;
     }
+    if (this.timer !== undefined) return;
     pending.add(this);
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
@@ -70,12 +75,16 @@ export class Throttle {
     }, wait);
   }
 
-  /** Emits the pending state now, if there is one. */
-  flush(): void {
+  private cancelTimer(): void {
     if (this.timer !== undefined) {
       this.clock.clearTimeout(this.timer);
       this.timer = undefined;
     }
+  }
+
+  /** Emits the pending state now, if there is one. */
+  flush(): void {
+    this.cancelTimer();
     if (this.dirty) this.fire();
   }
 

@@ -20,6 +20,22 @@ test("requests inside the interval coalesce into one trailing emission", () => {
   assert.equal(clock.pendingTimers, 0);
 });
 
+test("a synchronous loop (timers cannot fire) still emits once per interval", () => {
+  const clock = new FakeClock();
+  const emitted: number[] = [];
+  let state = 0;
+  const t = new Throttle(() => emitted.push(state), 100, clock);
+  for (let i = 1; i <= 50; i++) {
+    state = i;
+    t.request();
+    clock.busy(5);
+  }
+  assert.deepEqual(emitted, [1, 21, 41]);
+  clock.advance(100);
+  assert.deepEqual(emitted, [1, 21, 41, 50], "the trailing timer delivers the final state");
+  assert.equal(clock.pendingTimers, 0);
+});
+
 test("flush sends the pending state at once and only if something changed", () => {
   const clock = new FakeClock();
   const emitted: number[] = [];
