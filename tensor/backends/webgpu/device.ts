@@ -224,7 +224,7 @@ export function readyContext(): GPUContext | undefined {
  */
 export function throwIfUnavailable(op: string): void {
   if (state.kind === "failed") {
-    throw new DeviceError(`${op}: ${state.error.message}`);
+    throw new DeviceError(`${op}: ${state.error.message.replace(/^webgpu: /, "")}`);
   }
 }
 
