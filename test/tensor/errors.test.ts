@@ -128,8 +128,26 @@ describe("error messages", () => {
     lt.registerBackend("fake", fake);
     const other = lt.tensor([1, 2], { device: "fake" });
     assert.equal(other.device, "fake");
-    throwsWith(() => lt.ones([2]).add(other), lt.DeviceError, /add: expected all tensors on one device, got cpu and fake/, /\.to\(/);
-    throwsWith(() => lt.ones([2, 2]).matmul(lt.tensor([[1, 2], [3, 4]], { device: "fake" })), lt.DeviceError, /matmul/);
+    throwsWith(
+      () => lt.ones([2]).add(other),
+      lt.DeviceError,
+      /add: expected all tensors on one device, got cpu and fake/,
+      /\.to\(/,
+    );
+    throwsWith(
+      () =>
+        lt.ones([2, 2]).matmul(
+          lt.tensor(
+            [
+              [1, 2],
+              [3, 4],
+            ],
+            { device: "fake" },
+          ),
+        ),
+      lt.DeviceError,
+      /matmul/,
+    );
     throwsWith(() => other.exp(), lt.DeviceError, /exp: no kernel for device "fake"/);
     throwsWith(() => other.dataSync(), lt.DeviceError, /await t\.data\(\)/);
   });
