@@ -124,12 +124,12 @@ export function truncNormal_(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2): 
   // Inverse-CDF sampling as PyTorch does: uniform in [Φ(a), Φ(b)], then Φ⁻¹.
   const cdf = (x: number) => (1 + erf((x - mean) / std / Math.SQRT2)) / 2;
   const [lo, hi] = [cdf(a), cdf(b)];
-  const u = rand(tensor.shape).dataSync() as Float32Array;
+  const u = rand(tensor.shape, { device: "cpu" }).dataSync() as Float32Array;
   const out = u.map((v) => {
     const x = mean + std * Math.SQRT2 * erfinv(2 * (lo + v * (hi - lo)) - 1);
     return Math.min(b, Math.max(a, x));
   });
-  return fill(tensor, tensor_(out).reshape(tensor.shape));
+  return fill(tensor, tensor_(out, { device: "cpu" }).reshape(tensor.shape));
 }
 
 /** Fills with `value`. */
@@ -214,7 +214,7 @@ export function orthogonal_(tensor: Tensor, gain = 1): Tensor {
   const cols = s.slice(1).reduce((a, b) => a * b, 1);
   // Work on the tall orientation (m >= n), transpose back at the end.
   const [m, n] = rows < cols ? [cols, rows] : [rows, cols];
-  const a = Float64Array.from(randn([m, n]).dataSync() as Float32Array);
+  const a = Float64Array.from(randn([m, n], { device: "cpu" }).dataSync() as Float32Array);
   const q = householderQ(a, m, n);
   const out = new Float32Array(rows * cols);
   for (let i = 0; i < m; i++) {
@@ -224,7 +224,7 @@ export function orthogonal_(tensor: Tensor, gain = 1): Tensor {
       else out[i * cols + j] = v;
     }
   }
-  return fill(tensor, tensor_(out).reshape(s));
+  return fill(tensor, tensor_(out, { device: "cpu" }).reshape(s));
 }
 
 // Thin QR by Householder reflections; returns Q (m×n) with diag(R) >= 0,

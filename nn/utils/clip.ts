@@ -40,14 +40,17 @@ export function clipGradNorm_(
               0,
             )
             .norm(undefined, { p: normType });
-    const value = total.itemSync() as number;
-    if (errorIfNonfinite && !Number.isFinite(value)) {
-      throw new LecternError(
-        `clipGradNorm_: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped; pass { errorIfNonfinite: false } to clip anyway`,
-      );
+    if (errorIfNonfinite) {
+      const value = total.itemSync() as number;
+      if (!Number.isFinite(value)) {
+        throw new LecternError(
+          `clipGradNorm_: the total norm of order ${normType} of the gradients is ${value}, so they cannot be clipped; pass { errorIfNonfinite: false } to clip anyway`,
+        );
+      }
     }
-    const coef = maxNorm / (value + 1e-6);
-    if (coef < 1) for (const g of grads) g.mul_(coef);
+    // A tensor coefficient keeps a GPU's work queued (no read-back).
+    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp({ max: 1 });
+    for (const g of grads) g.mul_(coef);
     return total;
   });
 }

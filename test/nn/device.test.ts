@@ -102,6 +102,28 @@ describe("nn on WebGPU", { skip }, () => {
     );
   });
 
+  it("trains with WebGPU as the default device: init, cross entropy, clipping", async () => {
+    lt.setDefaultDevice("webgpu");
+    try {
+      lt.manualSeed(0);
+      const m = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
+      nn.init.orthogonal_((m[0] as nn.Linear).weight);
+      nn.init.truncNormal_((m[2] as nn.Linear).weight, 0, 0.1);
+      assert.ok(m.parameters().every((p) => p.device === "webgpu"));
+      const y = lt.tensor([0, 1, 2, 1, 0], { dtype: "int32" });
+      const loss = nn.functional.crossEntropy(m(lt.randn([5, 4])), y, { labelSmoothing: 0.1 });
+      loss.backward();
+      const norm = (await nn.utils.clipGradNorm_(m.parameters(), 0.1).item()) as number;
+      const grads = await Promise.all(
+        m.parameters().map(async (p) => Array.from(await p.grad!.data(), Number)),
+      );
+      const clipped = Math.sqrt(grads.flat().reduce((a, v) => a + v * v, 0));
+      assert.ok(norm > 0.1 && Math.abs(clipped - 0.1) < 1e-4, `norm ${norm} clipped to ${clipped}`);
+    } finally {
+      lt.setDefaultDevice("cpu");
+    }
+  });
+
   it("saves a GPU model's state dict", async () => {
     const m = new nn.Linear(3, 2).to("webgpu");
     const path = join(mkdtempSync(join(tmpdir(), "lectern-gpu-")), "m.safetensors");
