@@ -128,6 +128,79 @@ const cases: Case[] = [
       ]),
     () => [away([2, 4])],
   ],
+  [
+    "minimum remainder square",
+    (a, b) => lt.minimum(a, b).add(a.remainder(1.7)).add(b.square()),
+    () => [
+      away([4], [-3.4, -1.7, 0, 1.7, 3.4]),
+      away([4], [0], 0.1).add(0.3).detach().requiresGrad_(),
+    ],
+  ],
+  ["min dim", (a) => a.min(0).values, () => [away([3, 4])]],
+  [
+    "permute squeeze flatten movedim unflatten",
+    (a) =>
+      a.unsqueeze(1).permute([2, 1, 0]).squeeze(1).movedim(0, 1).flatten().unflatten(0, [2, 6]),
+    () => [away([3, 4])],
+  ],
+  [
+    "chunk unbind",
+    (a) =>
+      lt.stack([
+        ...a.chunk(2, 1),
+        ...a
+          .unbind(1)
+          .slice(0, 2)
+          .map((t) => t.unsqueeze(1).expand([3, 2])),
+      ]),
+    () => [away([3, 4])],
+  ],
+  [
+    "scatter triu",
+    (a, b) => a.scatter(1, lt.tensor([[0], [2], [1]], { dtype: "int32" }), b).triu(),
+    () => [away([3, 3]), away([3, 1])],
+  ],
+  [
+    "bmm dot diag",
+    (a, b) =>
+      a
+        .bmm(b)
+        .sum(0)
+        .diag()
+        .sum()
+        .add(a.reshape([-1]).dot(a.reshape([-1])))
+        .add(
+          lt
+            .diag(b.reshape([-1]).narrow(0, 0, 3))
+            .sum(1)
+            .sum(),
+        ),
+    () => [away([2, 2, 3]), away([2, 3, 2])],
+  ],
+  [
+    "cast clone contiguous to",
+    (a) => a.cast("float32").clone().t().contiguous().to("cpu"),
+    () => [away([2, 3])],
+  ],
+  [
+    "pad replicate circular",
+    (a) => lt.pad(lt.pad(a, [2, 1], { mode: "replicate" }), [1, 2], { mode: "circular" }),
+    () => [away([2, 3])],
+  ],
+  [
+    "meshgrid",
+    (a, b) => lt.meshgrid([a, b]).reduce((x, y) => x.mul(y)),
+    () => [away([3]), away([2])],
+  ],
+  [
+    "in-place on a non-leaf",
+    (a, b) => {
+      const y = a.mul(1);
+      y.mul_(b).add_(1).pow_(2);
+      return y.narrow(0, 0, 2).tanh_();
+    },
+    () => [away([3]), away([3])],
+  ],
   ["pad constant", (a) => lt.pad(a, [1, 1, 0, 2], { value: 3 }), () => [away([2, 2])]],
 ];
 
