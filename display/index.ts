@@ -68,6 +68,8 @@ export {
   Button,
   Checkbox,
   type ControlSpec,
+  type ControlValue,
+  type ControlValues,
   Dropdown,
   FloatSlider,
   HBox,

@@ -550,11 +550,27 @@ export class HBox extends Box {
 export type ControlSpec =
   | number
   | boolean
-  | [number, number]
-  | [number, number, number]
+  | readonly [number, number]
+  | readonly [number, number, number]
   | SliderOptions
   | readonly string[]
   | Widget;
+
+/** The value a control made from spec `S` gives the function. */
+export type ControlValue<S> = S extends boolean
+  ? boolean
+  : S extends number | readonly [number, number] | readonly [number, number, number] | SliderOptions
+    ? number
+    : S extends readonly (infer T extends string)[]
+      ? T
+      : S extends { readonly value: infer V }
+        ? V
+        : unknown;
+
+/** The values object `interact` passes: one entry per control. */
+export type ControlValues<S extends Record<string, ControlSpec>> = {
+  [K in keyof S]: ControlValue<S[K]>;
+};
 
 function isStringList(x: unknown): x is readonly string[] {
   return Array.isArray(x) && x.every((s) => typeof s === "string");
@@ -611,15 +627,15 @@ function controlFor(name: string, spec: ControlSpec): Widget {
 }
 
 /** Controls from `interact`, a function's output and the box holding both. */
-export class Interactive<V extends Record<string, unknown>> implements Displayable {
+export class Interactive<S extends Record<string, ControlSpec>> implements Displayable {
   readonly controls: Record<string, Widget>;
   readonly output = new Output();
   readonly box: VBox;
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly fn: (values: V) => unknown,
-    spec: Record<keyof V & string, ControlSpec>,
+    private readonly fn: (values: ControlValues<S>) => unknown,
+    spec: S,
   ) {
     this.controls = Object.fromEntries(
       Object.entries(spec).map(([name, s]) => [name, controlFor(name, s as ControlSpec)]),
@@ -631,13 +647,13 @@ export class Interactive<V extends Record<string, unknown>> implements Displayab
   }
 
   /** The controls' current values. */
-  get values(): V {
+  get values(): ControlValues<S> {
     return Object.fromEntries(
       Object.entries(this.controls).map(([n, c]) => [
         n,
         (c as unknown as { value: unknown }).value,
       ]),
-    ) as V;
+    ) as ControlValues<S>;
   }
 
   /** Re-runs the function with the current values and shows its result. */
@@ -669,10 +685,10 @@ export class Interactive<V extends Record<string, unknown>> implements Displayab
  * @example
  * display.interactive(({ channel }) => display.image(maps.select(1, channel)), { channel: [0, 15] });
  */
-export function interactive<V extends Record<string, unknown>>(
-  fn: (values: V) => unknown,
-  controls: Record<keyof V & string, ControlSpec>,
-): Interactive<V> {
+export function interactive<const S extends Record<string, ControlSpec>>(
+  fn: (values: ControlValues<S>) => unknown,
+  controls: S,
+): Interactive<S> {
   return new Interactive(fn, controls);
 }
 
@@ -687,9 +703,9 @@ export function interactive<V extends Record<string, unknown>>(
  *   activation: ["relu", "tanh"],
  * });
  */
-export function interact<V extends Record<string, unknown>>(
-  fn: (values: V) => unknown,
-  controls: Record<keyof V & string, ControlSpec>,
+export function interact<const S extends Record<string, ControlSpec>>(
+  fn: (values: ControlValues<S>) => unknown,
+  controls: S,
 ): Promise<void> {
   return show(interactive(fn, controls));
 }

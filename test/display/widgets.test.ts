@@ -231,3 +231,18 @@ test("errors in the function show in the output instead of breaking the controls
     /cannot make a control for "x"/,
   );
 });
+
+test("interact infers each value's type from its control (checked by the compiler)", async () => {
+  kernel();
+  const it = interactive(
+    ({ n, act, on }) => {
+      const k: number = n;
+      const a: "relu" | "tanh" = act;
+      const b: boolean = on;
+      return `${k} ${a} ${b}`;
+    },
+    { n: [1, 5], act: ["relu", "tanh"], on: false },
+  );
+  await it.update();
+  assert.equal(it.output.describe(), "3 relu false");
+});
