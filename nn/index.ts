@@ -79,6 +79,9 @@ export {
   MaxPool1d,
   MaxPool2d,
   MaxPool3d,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  MaxUnpool3d,
   Upsample,
 } from "./pooling.js";
 export { LearnedPositionalEncoding, PositionalEncoding, sinusoidalEncoding } from "./positional.js";

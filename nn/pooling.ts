@@ -17,6 +17,10 @@ import {
   maxPool1d,
   maxPool2d,
   maxPool3d,
+  type MaxUnpoolOptions,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
 } from "../tensor/ops/pool.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { Module } from "./module.js";
@@ -87,6 +91,57 @@ export class MaxPool2d extends MaxPoolNd {
 /** Max over sliding windows of `[N, C, D, H, W]` (`torch.nn.MaxPool3d`). */
 export class MaxPool3d extends MaxPoolNd {
   constructor(kernelSize: IntOrTuple, options: MaxPoolOptions = {}) {
+    super(3, kernelSize, options);
+  }
+}
+
+const maxUnpools = { 1: maxUnpool1d, 2: maxUnpool2d, 3: maxUnpool3d } as const;
+
+abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, number[]?], Tensor> {
+  constructor(
+    readonly rank: 1 | 2 | 3,
+    readonly kernelSize: IntOrTuple,
+    readonly options: MaxUnpoolOptions,
+  ) {
+    super();
+  }
+
+  override forward(input: Tensor, indices: Tensor, outputSize?: number[]): Tensor {
+    const options = outputSize === undefined ? this.options : { ...this.options, outputSize };
+    return maxUnpools[this.rank](input, indices, this.kernelSize, options);
+  }
+
+  override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}`;
+  }
+}
+
+/** Puts the values of a `MaxPool1d` (with `returnIndices`) back at their maxima (`torch.nn.MaxUnpool1d`). */
+export class MaxUnpool1d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}) {
+    super(1, kernelSize, options);
+  }
+}
+
+/**
+ * Puts the values of a `MaxPool2d` (with `returnIndices`) back at their
+ * maxima, zeros elsewhere (`torch.nn.MaxUnpool2d`): the "switches" of
+ * deconvnet visualisations and SegNet decoders.
+ *
+ * @example
+ * const [v, i] = new nn.MaxPool2d(2, { returnIndices: true })(x);
+ * new nn.MaxUnpool2d(2)(v, i).shape; // x.shape
+ */
+export class MaxUnpool2d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}) {
+    super(2, kernelSize, options);
+  }
+}
+
+/** Puts the values of a `MaxPool3d` (with `returnIndices`) back at their maxima (`torch.nn.MaxUnpool3d`). */
+export class MaxUnpool3d extends MaxUnpoolNd {
+  constructor(kernelSize: IntOrTuple, options: MaxUnpoolOptions = {}) {
     super(3, kernelSize, options);
   }
 }

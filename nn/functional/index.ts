@@ -61,6 +61,9 @@ export {
   maxPool1d,
   maxPool2d,
   maxPool3d,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
 } from "../../tensor/ops/pool.js";
 export { fold, unfold } from "../../tensor/ops/unfold.js";
 export { oneHot } from "./onehot.js";

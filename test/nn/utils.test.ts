@@ -159,6 +159,32 @@ describe("sequences and encodings", () => {
     });
   });
 
+  it("MaxUnpool2d puts pooled maxima back in place", () => {
+    const x = lt.tensor([
+      [
+        [
+          [1, 5, 2, 0],
+          [3, 4, 8, 1],
+          [0, 0, 1, 1],
+          [2, 9, 1, 3],
+        ],
+      ],
+    ]);
+    const [v, i] = new nn.MaxPool2d(2, { returnIndices: true })(x);
+    const y = new nn.MaxUnpool2d(2)(v, i);
+    assert.deepEqual(y.arraySync(), [
+      [
+        [
+          [0, 5, 0, 0],
+          [0, 0, 8, 0],
+          [0, 0, 0, 0],
+          [0, 9, 0, 3],
+        ],
+      ],
+    ]);
+    assert.equal(String(new nn.MaxUnpool2d(2)), "MaxUnpool2d(kernel_size=2, stride=2, padding=0)");
+  });
+
   it("oneHot, causalMask and sinusoidalEncoding", () => {
     assert.deepEqual(F.oneHot(lt.tensor([0, 2], { dtype: "int32" }), 3).arraySync(), [
       [1, 0, 0],
