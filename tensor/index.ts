@@ -18,6 +18,7 @@ export {
   registerBackend,
   registerKernel,
 } from "./backends/backend.js";
+export { getNumThreads, setNumThreads } from "./backends/cpu/threads.js";
 export { getDefaultDevice, setDefaultDevice } from "./device.js";
 export { devices, synchronize, webgpuMemoryStats } from "./backends/webgpu/index.js";
 export {

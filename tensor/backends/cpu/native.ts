@@ -1,0 +1,77 @@
+/**
+ * The native CPU kernels (`native/lectern.cc`), when `npm install` built them
+ * into `build/Release/lectern_native.node`. Installing lectern as a
+ * dependency may skip the build (npm 11 runs no dependency install scripts
+ * by default), and `LECTERN_NATIVE=0` turns them off: either way
+ * {@link nativeKernels} returns null and the TypeScript kernels run.
+ */
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+
+/** The addon's functions; `lectern.cc` documents each one. */
+export interface NativeAddon {
+  /** C = A·B (+ C), A(i, p) = a[aOffset + i*aRow + p*aCol], likewise B; C row-major with stride ldc. */
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    aOffset: number,
+    aRow: number,
+    aCol: number,
+    b: Float32Array,
+    bOffset: number,
+    bRow: number,
+    bCol: number,
+    c: Float32Array,
+    cOffset: number,
+    ldc: number,
+    accumulate: boolean,
+  ): void;
+  /** unfold.ts's windowTransfer; geometry is inSize, outSize, kernel, stride, padding, dilation. */
+  windowTransfer(
+    image: Float32Array,
+    imageOffset: number,
+    cols: Float32Array,
+    channels: number,
+    geometry: Int32Array,
+    toColumns: boolean,
+  ): void;
+  setThreads(n: number): void;
+  getThreads(): number;
+  /** The instruction set the GEMM was dispatched to: "avx512", "avx2" or "baseline". */
+  isa(): string;
+}
+
+function load(): NativeAddon | null {
+  if (process.env.LECTERN_NATIVE === "0") return null;
+  try {
+    const path = fileURLToPath(
+      new URL("../../../../build/Release/lectern_native.node", import.meta.url),
+    );
+    return createRequire(import.meta.url)(path) as NativeAddon;
+  } catch {
+    return null;
+  }
+}
+
+const addon = load();
+let enabled = addon !== null;
+
+/** The addon when it is built and enabled, else null (use the TypeScript kernels). */
+export function nativeKernels(): NativeAddon | null {
+  return enabled ? addon : null;
+}
+
+/** Whether the addon was built and could be loaded at all. */
+export function nativeAvailable(): boolean {
+  return addon !== null;
+}
+
+/**
+ * Switches the native kernels off (or back on, when built) for this
+ * process; tests use it to run the same fixtures through both paths.
+ */
+export function setNativeEnabled(on: boolean): void {
+  enabled = on && addon !== null;
+}

@@ -1,0 +1,366 @@
+// lectern's native CPU kernels (Node-API, no dependencies): a packed,
+// register-tiled SGEMM compiled for AVX-512, AVX2+FMA and the baseline
+// instruction set and picked at load time from what the CPU reports; the
+// im2col/col2im gathers convolution needs around it; and a small thread pool
+// that splits a product across `setThreads(n)` cores. tensor/backends/cpu/
+// native.ts loads it when `npm install` built it and otherwise the
+// TypeScript kernels run, with the same results within float tolerance.
+#include <node_api.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+struct GemmArgs {
+  const float* a;
+  long ars, acs;
+  const float* b;
+  long brs, bcs;
+  float* c;
+  long ldc;
+  long m, n, k;
+  bool accumulate;
+};
+
+#define VW 4
+#define MR 6
+namespace baseline {
+#include "gemm_body.h"
+}
+#undef VW
+#undef MR
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define VW 8
+#define MR 6
+namespace avx2 {
+#include "gemm_body.h"
+}
+#undef VW
+#undef MR
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512vl,avx512dq,avx2,fma")
+#define VW 16
+#define MR 12
+namespace avx512 {
+#include "gemm_body.h"
+}
+#undef VW
+#undef MR
+#pragma GCC pop_options
+#endif
+
+struct Isa {
+  const char* name;
+  void (*block)(const GemmArgs&, long, long, long, long);
+  int tileRows, tileCols;
+};
+
+static Isa pickIsa() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq"))
+    return {"avx512", avx512::gemmBlock, avx512::tileRows, avx512::tileCols};
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    return {"avx2", avx2::gemmBlock, avx2::tileRows, avx2::tileCols};
+#endif
+  return {"baseline", baseline::gemmBlock, baseline::tileRows, baseline::tileCols};
+}
+
+static Isa isa = pickIsa();
+
+// ---------------------------------------------------------------------------
+// Thread pool: workers sleep on a condition variable between calls (the
+// machine is shared, so no spinning); the calling thread runs task 0. It is
+// leaked on purpose so exit never joins or destroys a waiting worker.
+
+class Pool {
+ public:
+  int size() const { return threads_; }
+
+  void resize(int n) {
+    std::lock_guard<std::mutex> call(callMutex_);
+    n = std::max(1, std::min(n, 256));
+    while ((int)workers_.size() < n - 1) {
+      int id = (int)workers_.size() + 1;
+      workers_.emplace_back([this, id] { loop(id); });
+      workers_.back().detach();
+    }
+    threads_ = n;
+  }
+
+  /** Runs fn(0..tasks-1), one per thread, and returns when all are done. */
+  void run(int tasks, const std::function<void(int)>& fn) {
+    if (tasks <= 1) {
+      fn(0);
+      return;
+    }
+    std::lock_guard<std::mutex> call(callMutex_);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      job_ = &fn;
+      tasks_ = tasks;
+      pending_ = tasks - 1;
+      generation_++;
+    }
+    wake_.notify_all();
+    fn(0);
+    std::unique_lock<std::mutex> lock(mutex_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    job_ = nullptr;
+  }
+
+ private:
+  void loop(int id) {
+    unsigned long seen = 0;
+    for (;;) {
+      const std::function<void(int)>* job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_ != seen; });
+        seen = generation_;
+        if (id >= tasks_) continue;
+        job = job_;
+      }
+      (*job)(id);
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  std::vector<std::thread> workers_;
+  std::mutex callMutex_, mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int)>* job_ = nullptr;
+  unsigned long generation_ = 0;
+  int tasks_ = 0, pending_ = 0, threads_ = 1;
+};
+
+static Pool& pool() {
+  static Pool* p = new Pool();
+  return *p;
+}
+
+/**
+ * C = A·B (+ C): splits the larger of m and n into one contiguous range of
+ * whole register tiles per thread; small products stay on one thread.
+ */
+static void gemm(const GemmArgs& g) {
+  if (g.m == 0 || g.n == 0) return;
+  if (g.k == 0) {
+    if (!g.accumulate)
+      for (long i = 0; i < g.m; i++) std::memset(g.c + i * g.ldc, 0, g.n * sizeof(float));
+    return;
+  }
+  double flops = 2.0 * g.m * g.n * g.k;
+  int threads = pool().size();
+  if (flops < 4e6) threads = 1;
+  bool splitN = g.n >= g.m;
+  long extent = splitN ? g.n : g.m;
+  long unit = splitN ? isa.tileCols : isa.tileRows;
+  long units = (extent + unit - 1) / unit;
+  threads = (int)std::min<long>(threads, units);
+  pool().run(threads, [&](int t) {
+    long lo = std::min(extent, units * t / threads * unit);
+    long hi = std::min(extent, units * (t + 1) / threads * unit);
+    if (lo >= hi) return;
+    if (splitN)
+      isa.block(g, 0, g.m, lo, hi);
+    else
+      isa.block(g, lo, hi, 0, g.n);
+  });
+}
+
+/**
+ * The windowed gather behind convolution, identical to unfold.ts's
+ * windowTransfer: image → columns (toColumns, padding reads 0) or columns
+ * added back onto the image (padding dropped). geo holds inSize, outSize,
+ * kernel, stride, padding, dilation, three ints each.
+ */
+static void windowTransfer(float* image, float* cols, long channels, const int32_t* geo,
+                           bool toColumns) {
+  const long D = geo[0], H = geo[1], W = geo[2];
+  const long oD = geo[3], oH = geo[4], oW = geo[5];
+  const long kD = geo[6], kH = geo[7], kW = geo[8];
+  const long sD = geo[9], sH = geo[10], sW = geo[11];
+  const long pD = geo[12], pH = geo[13], pW = geo[14];
+  const long dD = geo[15], dH = geo[16], dW = geo[17];
+  long at = 0;
+  for (long c = 0; c < channels; c++) {
+    float* plane = image + c * D * H * W;
+    for (long kd = 0; kd < kD; kd++) {
+      for (long kh = 0; kh < kH; kh++) {
+        for (long kw = 0; kw < kW; kw++) {
+          const long shift = kw * dW - pW;
+          // output columns [lo, hi) are the ones whose tap lands inside the width
+          long lo = shift >= 0 ? 0 : (-shift + sW - 1) / sW;
+          lo = std::min(oW, lo);
+          long hiRaw = W - shift <= 0 ? 0 : (W - shift + sW - 1) / sW;
+          long hi = std::max(lo, std::min(oW, hiRaw));
+          for (long od = 0; od < oD; od++) {
+            const long id = od * sD - pD + kd * dD;
+            for (long oh = 0; oh < oH; oh++, at += oW) {
+              const long ih = oh * sH - pH + kh * dH;
+              const bool inside = id >= 0 && id < D && ih >= 0 && ih < H;
+              float* out = cols + at;
+              if (toColumns) {
+                if (!inside) {
+                  std::memset(out, 0, oW * sizeof(float));
+                  continue;
+                }
+                const float* row = plane + (id * H + ih) * W + shift;
+                for (long ow = 0; ow < lo; ow++) out[ow] = 0;
+                if (sW == 1)
+                  std::memcpy(out + lo, row + lo, (hi - lo) * sizeof(float));
+                else
+                  for (long ow = lo; ow < hi; ow++) out[ow] = row[ow * sW];
+                for (long ow = hi; ow < oW; ow++) out[ow] = 0;
+              } else if (inside) {
+                float* row = plane + (id * H + ih) * W + shift;
+                for (long ow = lo; ow < hi; ow++) row[ow * sW] += out[ow];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Node-API glue. Arguments are checked for type and bounds so that a bug in
+// the caller throws instead of corrupting memory.
+
+static napi_value fail(napi_env env, const char* message) {
+  napi_throw_error(env, "LECTERN_NATIVE", message);
+  return nullptr;
+}
+
+static bool getFloats(napi_env env, napi_value v, float** data, size_t* length) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) return false;
+  napi_typedarray_type type;
+  void* raw;
+  napi_get_typedarray_info(env, v, &type, length, &raw, nullptr, nullptr);
+  *data = (float*)raw;
+  return type == napi_float32_array;
+}
+
+static bool getLong(napi_env env, napi_value v, long* out) {
+  int64_t x;
+  if (napi_get_value_int64(env, v, &x) != napi_ok) return false;
+  *out = (long)x;
+  return true;
+}
+
+/** Largest element index a strided rows x cols view starting at offset reaches (-1 if empty). */
+static long lastIndex(long offset, long rows, long rs, long cols, long cs) {
+  if (rows == 0 || cols == 0) return -1;
+  return offset + (rows - 1) * rs + (cols - 1) * cs;
+}
+
+// gemm(m, n, k, a, aOffset, aRowStride, aColStride, b, bOffset, bRowStride,
+//      bColStride, c, cOffset, ldc, accumulate)
+static napi_value Gemm(napi_env env, napi_callback_info info) {
+  size_t argc = 15;
+  napi_value argv[15];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 15) return fail(env, "gemm: expected 15 arguments");
+  long m, n, k, ao, ars, acs, bo, brs, bcs, co, ldc;
+  float *a, *b, *c;
+  size_t al, bl, cl;
+  bool accumulate = false;
+  if (!getLong(env, argv[0], &m) || !getLong(env, argv[1], &n) || !getLong(env, argv[2], &k) ||
+      !getFloats(env, argv[3], &a, &al) || !getLong(env, argv[4], &ao) ||
+      !getLong(env, argv[5], &ars) || !getLong(env, argv[6], &acs) ||
+      !getFloats(env, argv[7], &b, &bl) || !getLong(env, argv[8], &bo) ||
+      !getLong(env, argv[9], &brs) || !getLong(env, argv[10], &bcs) ||
+      !getFloats(env, argv[11], &c, &cl) || !getLong(env, argv[12], &co) ||
+      !getLong(env, argv[13], &ldc) || napi_get_value_bool(env, argv[14], &accumulate) != napi_ok)
+    return fail(env, "gemm: bad argument types");
+  if (m < 0 || n < 0 || k < 0 || ao < 0 || bo < 0 || co < 0 || ars < 0 || acs < 0 || brs < 0 ||
+      bcs < 0 || ldc < n)
+    return fail(env, "gemm: negative size, offset or stride");
+  if (lastIndex(ao, m, ars, k, acs) >= (long)al || lastIndex(bo, k, brs, n, bcs) >= (long)bl ||
+      lastIndex(co, m, ldc, n, 1) >= (long)cl)
+    return fail(env, "gemm: operand out of bounds");
+  gemm({a + ao, ars, acs, b + bo, brs, bcs, c + co, ldc, m, n, k, accumulate});
+  return nullptr;
+}
+
+static int64_t volume3(const int32_t* s) { return (int64_t)s[0] * s[1] * s[2]; }
+
+// windowTransfer(image, imageOffset, cols, channels, geometry Int32Array(18), toColumns)
+static napi_value WindowTransfer(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 6) return fail(env, "windowTransfer: expected 6 arguments");
+  float *image, *cols;
+  size_t il, cl, gl;
+  long io, channels;
+  bool toColumns = false;
+  bool isArray = false;
+  napi_typedarray_type gtype;
+  void* graw = nullptr;
+  napi_is_typedarray(env, argv[4], &isArray);
+  if (isArray) napi_get_typedarray_info(env, argv[4], &gtype, &gl, &graw, nullptr, nullptr);
+  if (!getFloats(env, argv[0], &image, &il) || !getLong(env, argv[1], &io) ||
+      !getFloats(env, argv[2], &cols, &cl) || !getLong(env, argv[3], &channels) || !isArray ||
+      gtype != napi_int32_array || gl != 18 ||
+      napi_get_value_bool(env, argv[5], &toColumns) != napi_ok)
+    return fail(env, "windowTransfer: bad argument types");
+  const int32_t* geo = (const int32_t*)graw;
+  for (int i = 0; i < 18; i++)
+    if (geo[i] < 0 || (i >= 9 && i < 12 && geo[i] == 0)) return fail(env, "windowTransfer: bad geometry");
+  if (io < 0 || channels < 0 || io + channels * volume3(geo) > (int64_t)il ||
+      channels * volume3(geo + 6) * volume3(geo + 3) > (int64_t)cl)
+    return fail(env, "windowTransfer: operand out of bounds");
+  windowTransfer(image + io, cols, channels, geo, toColumns);
+  return nullptr;
+}
+
+static napi_value SetThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  long n;
+  if (argc != 1 || !getLong(env, argv[0], &n)) return fail(env, "setThreads: expected a number");
+  pool().resize((int)n);
+  return nullptr;
+}
+
+static napi_value GetThreads(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_int32(env, pool().size(), &out);
+  return out;
+}
+
+static napi_value IsaName(napi_env env, napi_callback_info) {
+  napi_value out;
+  napi_create_string_utf8(env, isa.name, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"windowTransfer", nullptr, WindowTransfer, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"isa", nullptr, IsaName, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
