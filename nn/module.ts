@@ -647,11 +647,12 @@ function describe(value: unknown): string {
 
 const registrar: ProxyHandler<Module> = {
   set(target, key, value, receiver) {
-    if (typeof key === "string" && !isAccessor(target, key)) {
-      register(target, key, value);
-      return Reflect.defineProperty(target, key, ownValue(value));
-    }
-    return Reflect.set(target, key, value, receiver);
+    if (typeof key !== "string" || isAccessor(target, key))
+      return Reflect.set(target, key, value, receiver);
+    register(target, key, value);
+    // An existing property keeps its attributes (`training` stays hidden).
+    const exists = Object.hasOwn(target, key);
+    return Reflect.defineProperty(target, key, exists ? { value } : ownValue(value));
   },
   defineProperty(target, key, descriptor) {
     if (typeof key === "string" && "value" in descriptor) register(target, key, descriptor.value);
