@@ -22,8 +22,13 @@ export interface CreationOptions {
   requiresGrad?: boolean;
 }
 
-/** Nested arrays of numbers/booleans, as accepted by `lt.tensor`. */
-export type NestedArray = number | boolean | readonly NestedArray[];
+/** Nested arrays of numbers/booleans (rows may be typed arrays), as accepted by `lt.tensor`. */
+export type NestedArray = number | boolean | ArrayLike<number> | readonly NestedArray[];
+
+/** Plain arrays and typed arrays (Float64Array rows...) both nest. */
+function isList(x: unknown): x is ArrayLike<NestedArray> {
+  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+}
 
 /** A shape given as a list of sizes or, for 1-D, a single size. */
 export type ShapeLike = number | readonly number[];
@@ -52,14 +57,13 @@ function finish(t: Tensor, opts: CreationOptions | undefined): Tensor {
 function inferShape(data: NestedArray, op: string): number[] {
   const shape: number[] = [];
   let level: NestedArray = data;
-  while (Array.isArray(level)) {
+  while (isList(level)) {
     shape.push(level.length);
     level = level[0];
   }
   const check = (x: NestedArray, depth: number, path: number[]): void => {
     if (depth === shape.length) {
-      if (Array.isArray(x))
-        throw new ShapeError(`${op}: ragged nested array at [${path}]: too deep`);
+      if (isList(x)) throw new ShapeError(`${op}: ragged nested array at [${path}]: too deep`);
       if (typeof x !== "number" && typeof x !== "boolean") {
         throw new ValueError(
           `${op}: element at [${path}] is ${String(x)}; expected a number or boolean`,
@@ -67,10 +71,10 @@ function inferShape(data: NestedArray, op: string): number[] {
       }
       return;
     }
-    if (!Array.isArray(x) || x.length !== shape[depth]) {
+    if (!isList(x) || x.length !== shape[depth]) {
       throw new ShapeError(
         `${op}: ragged nested array: expected length ${shape[depth]} at [${path}], got ` +
-          `${Array.isArray(x) ? x.length : "a scalar"}; every row must have the same length`,
+          `${isList(x) ? x.length : "a scalar"}; every row must have the same length`,
       );
     }
     for (let i = 0; i < x.length; i++) check(x[i], depth + 1, [...path, i]);
@@ -109,16 +113,11 @@ export function tensor(
     }
     return finish(fromValues(values, [values.length], dtype, device), opts);
   }
-  if (ArrayBuffer.isView(data)) {
-    throw new ValueError(
-      `${op}: use a Float32Array, Int32Array or Uint8Array (bool), or a plain array`,
-    );
-  }
   const nested = data as NestedArray;
   const shape = inferShape(nested, op);
   const flat: (number | boolean)[] = [];
   const collect = (x: NestedArray): void => {
-    if (Array.isArray(x)) for (const y of x as NestedArray[]) collect(y);
+    if (isList(x)) for (let i = 0; i < x.length; i++) collect(x[i]);
     else flat.push(x as number | boolean);
   };
   collect(nested);

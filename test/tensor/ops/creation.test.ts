@@ -21,6 +21,15 @@ describe("creation", () => {
     assert.equal(lt.tensor(3).itemSync(), 3);
   });
 
+  it("tensor accepts typed-array rows and other typed arrays", () => {
+    const x = lt.tensor([new Float32Array([1, 2]), new Float64Array([3, 4])]);
+    assert.deepEqual(x.arraySync(), [
+      [1, 2],
+      [3, 4],
+    ]);
+    assert.equal(lt.tensor(new Float64Array([0.5])).dtype, "float32");
+  });
+
   it("tensor rejects ragged arrays with the path of the bad row", () => {
     assert.throws(
       () => lt.tensor([[1, 2], [3]]),
