@@ -353,8 +353,17 @@ function runWorker(
       }
       killed = true;
     }, limits.notebookTimeoutMs + grace);
-    child.on("close", (code) => {
+    // "exit", not "close": a kernel left behind by a killed worker would hold
+    // the stderr pipe open until the hard deadline.
+    child.on("exit", (code) => {
       clearTimeout(timer);
+      // Without a PID namespace that kernel would live on in the worker's
+      // process group; end whatever is left of it.
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // the group is already gone
+      }
       done({ exit: killed ? "killed" : (code ?? 1), log });
     });
   });
