@@ -106,6 +106,7 @@ export function convForward(
     n: outVol,
     k: (g.inChannels / g.groups) * volume(g.kernel),
     batches: g.batch * g.groups,
+    plainOutput: bias === null,
     helpers: (params) => `${geometry(params, g)}
 fn batch_info(bt: u32) -> Batch { return geometry(bt / groups(), bt % groups()); }
 fn load_a(b: Batch, r: u32, c: u32) -> f32 { return in1[(b.g * b.cout_g + r) * b.cin_g * b.k_vol + c]; }
@@ -139,6 +140,7 @@ export function convBackwardInput(gy: GPUView, w: GPUView, g: ConvGeometry): Web
     n: inVol,
     k: (g.outChannels / g.groups) * volume(g.kernel),
     batches: g.batch * g.groups,
+    plainOutput: true,
     helpers: (params) => `${geometry(params, g)}
 fn batch_info(bt: u32) -> Batch { return geometry(bt / groups(), bt % groups()); }
 fn load_a(b: Batch, r: u32, c: u32) -> f32 {
@@ -179,6 +181,7 @@ export function convBackwardWeight(x: GPUView, gy: GPUView, g: ConvGeometry): We
     n: rows,
     k: g.batch * volume(g.outSize),
     batches: g.groups,
+    plainOutput: true,
     helpers: (params) => `${geometry(params, g)}
 fn batch_info(bt: u32) -> Batch { return geometry(0u, bt); }
 fn load_a(b: Batch, r: u32, c: u32) -> f32 {

@@ -12,7 +12,8 @@
  */
 
 import { type GPUContext, readyContext } from "./device.js";
-import { enqueue, type GPUDType, type WebGPUStorage } from "./queue.js";
+import { perElement } from "./perelement.js";
+import { allocStorage, enqueue, type GPUDType, type WebGPUStorage } from "./queue.js";
 import { Params, pu, storedType } from "./view.js";
 
 /** Tile configuration: output tile BM x BN, K step BK, per-thread TM x TN. */
@@ -68,6 +69,12 @@ export interface GemmSpec {
   k: number;
   batches: number;
   /**
+   * True when `store_c(b, r, c, v)` only writes `v` to `C[(b * m + r) * n + c]`
+   * (a contiguous `[batches, m, n]` output with no epilogue), which allows
+   * splitting K across workgroups.
+   */
+  plainOutput: boolean;
+  /**
    * Appends the caller's parameters to `params` and returns WGSL defining
    * `struct Batch`, `fn batch_info(bt: u32) -> Batch`,
    * `fn load_a(b: Batch, r: u32, c: u32) -> T`, `fn load_b(...)` and
@@ -78,22 +85,45 @@ export interface GemmSpec {
 }
 
 /**
- * Records the GEMM dispatch.
+ * How many slices to split K into. A GEMM with few output tiles and a long K
+ * (a weight gradient sums over batch x positions) would run on a handful of
+ * workgroups while the rest of the GPU idles; each slice becomes its own
+ * workgroup and a second pass sums the slices.
+ */
+function kSlices(spec: GemmSpec, t: GemmTiles): number {
+  if (!spec.plainOutput) return 1;
+  const tiles = Math.ceil(spec.m / t.bm) * Math.ceil(spec.n / t.bn) * spec.batches;
+  if (tiles >= 64 || spec.k < 2048) return 1;
+  return Math.min(Math.ceil(spec.k / 1024), Math.max(1, Math.floor(128 / tiles)));
+}
+
+/**
+ * Records the GEMM dispatch (two when K is split).
  *
  * @example
  * gemm({ op: "matmul", key: "matmul|2", dtype: "float32", inputs: [a, b], out, m, n, k, batches, helpers });
  */
 export function gemm(spec: GemmSpec): void {
   const t = gemmTiles(readyContext());
+  const slices = kSlices(spec, t);
+  const sliceK = Math.ceil(spec.k / slices / t.bk) * t.bk;
   const params = new Params();
-  params.int(spec.m, spec.n, spec.k, spec.batches);
+  params.int(spec.m, spec.n, spec.k, spec.batches, slices, sliceK);
   const helpers = spec.helpers(params);
   const T = storedType(spec.dtype);
   const zero = `${T}(0)`;
   const tx = t.bn / t.tn;
   const ty = t.bm / t.tm;
   const threads = tx * ty;
-  const key = `gemm|${spec.key}|${spec.dtype}|${spec.inputs.length}|${t.bm}x${t.bn}x${t.bk}/${t.tm}x${t.tn}`;
+  const split = slices > 1;
+  const target = split
+    ? allocStorage(slices * spec.batches * spec.m * spec.n, spec.dtype)
+    : spec.out;
+  // Partials of slice s are a contiguous [batches, m, n] block.
+  const store = split
+    ? "C[((s * params[3] + bt) * M + r) * N + c] = acc[i][j];"
+    : "store_c(info, r, c, acc[i][j]);";
+  const key = `gemm|${spec.key}|${spec.dtype}|${spec.inputs.length}|${split}|${t.bm}x${t.bn}x${t.bk}/${t.tm}x${t.tn}`;
   const source = () => `
 ${spec.inputs.map((_, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${T}>;`).join("\n")}
 @group(0) @binding(${spec.inputs.length}) var<storage, read_write> C: array<${T}>;
@@ -112,25 +142,29 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let M = ${pu(0)};
   let N = ${pu(1)};
-  let K = ${pu(2)};
   let row0 = wid.y * BM;
   let col0 = wid.x * BN;
-  for (var bt = wid.z; bt < ${pu(3)}; bt += nwg.z) {
+  // z enumerates (slice, batch) pairs; a slice covers K range [k_begin, k_end).
+  for (var z = wid.z; z < ${pu(3)} * ${pu(4)}; z += nwg.z) {
+    let bt = z % ${pu(3)};
+    let s = z / ${pu(3)};
+    let k_begin = s * ${pu(5)};
+    let k_end = min(${pu(2)}, k_begin + ${pu(5)});
     let info = batch_info(bt);
     var acc: array<array<${T}, TN>, TM>;
-    for (var k0 = 0u; k0 < K; k0 += BK) {
+    for (var k0 = k_begin; k0 < k_end; k0 += BK) {
       for (var l = lid; l < BM * BK; l += ${threads}u) {
         let r = row0 + l / BK;
         let c = k0 + l % BK;
         var v = ${zero};
-        if (r < M && c < K) { v = load_a(info, r, c); }
+        if (r < M && c < k_end) { v = load_a(info, r, c); }
         As[(l % BK) * BM + l / BK] = v;
       }
       for (var l = lid; l < BK * BN; l += ${threads}u) {
         let r = k0 + l / BN;
         let c = col0 + l % BN;
         var v = ${zero};
-        if (r < K && c < N) { v = load_b(info, r, c); }
+        if (r < k_end && c < N) { v = load_b(info, r, c); }
         Bs[l] = v;
       }
       workgroupBarrier();
@@ -149,7 +183,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
       let r = row0 + lid3.y * TM + i;
       for (var j = 0u; j < TN; j++) {
         let c = col0 + lid3.x * TN + j;
-        if (r < M && c < N) { store_c(info, r, c, acc[i][j]); }
+        if (r < M && c < N) { ${store} }
       }
     }
   }
@@ -158,8 +192,35 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     op: spec.op,
     key,
     source,
-    buffers: [...spec.inputs, spec.out],
+    buffers: [...spec.inputs, target],
     meta: params.toArray(),
-    workgroups: [Math.ceil(spec.n / t.bn), Math.ceil(spec.m / t.bm), Math.min(spec.batches, 65535)],
+    workgroups: [
+      Math.ceil(spec.n / t.bn),
+      Math.ceil(spec.m / t.bm),
+      Math.min(spec.batches * slices, 65535),
+    ],
+  });
+  if (split) sumSlices(spec, target, slices);
+}
+
+/** `out[i] = sum over s of partials[s][i]`: the second pass of a split-K GEMM. */
+function sumSlices(spec: GemmSpec, partials: WebGPUStorage, slices: number): void {
+  const total = spec.batches * spec.m * spec.n;
+  perElement({
+    op: spec.op,
+    key: "sumSlices",
+    inputs: [{ storage: partials, dtype: spec.dtype }],
+    out: spec.out,
+    outDtype: spec.dtype,
+    n: total,
+    build: (params) => {
+      const at = params.int(slices);
+      return {
+        body: `
+  var sum = in0[i];
+  for (var s = 1u; s < params[${at}]; s++) { sum += in0[s * params[0] + i]; }
+  result[i] = sum;`,
+      };
+    },
   });
 }

@@ -34,6 +34,7 @@ export function matmul(a: GPUView, b: GPUView): WebGPUStorage {
     n,
     k,
     batches,
+    plainOutput: true,
     helpers: (params) => {
       const T = storedType(a.dtype);
       const strideAt = params.int(
