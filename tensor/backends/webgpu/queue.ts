@@ -232,7 +232,7 @@ function scheduleFlush(): void {
       try {
         flush();
       } catch (e) {
-        errorChecks.push(Promise.resolve(e as LecternError));
+        noteError(Promise.resolve(e as LecternError));
       }
     } else if (pending.length > 0)
       initWebGPU().then(
@@ -313,7 +313,7 @@ export function flush(): void {
   const ops = [...new Set(batch.map((d) => d.op))].join(", ");
   const validation = device.popErrorScope();
   const oom = device.popErrorScope();
-  errorChecks.push(
+  noteError(
     Promise.all([oom, validation]).then(([oomError, validationError]) => {
       if (oomError) {
         state.pool.trim();
@@ -335,6 +335,15 @@ export function flush(): void {
   if (thrown !== undefined) {
     if (thrown instanceof LecternError) throw thrown;
     throw new DeviceError(`${ops}: encoding GPU work failed: ${String(thrown)}`);
+  }
+}
+
+/** Keeps a batch's error check for the next read-back; folds old checks so a loop that never reads stays small. */
+function noteError(check: Promise<LecternError | undefined>): void {
+  errorChecks.push(check);
+  if (errorChecks.length > 64) {
+    const all = errorChecks;
+    errorChecks = [Promise.all(all).then((errors) => errors.find((e) => e !== undefined))];
   }
 }
 
