@@ -12,6 +12,7 @@ import { Figure } from "./plot.js";
 import { gridLayout, panelAxes } from "./subplots.js";
 import {
   expectRank,
+  extent,
   isTensorLike,
   readValues,
   rows,
@@ -110,15 +111,14 @@ export function histogramBins(
   bins: number,
   range?: [number, number],
 ): { edges: number[]; counts: number[] } {
-  const finite = Array.from(values).filter(Number.isFinite);
-  let [lo, hi] = range ?? [Math.min(...finite), Math.max(...finite)];
-  if (finite.length === 0) [lo, hi] = [0, 1];
+  let [lo, hi] = range ?? extent(values);
   if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
   const width = (hi - lo) / bins;
   const edges = Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
   const counts = new Array<number>(bins).fill(0);
-  for (const v of finite) {
-    if (v < lo || v > hi) continue;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= lo && v <= hi)) continue;
     counts[Math.min(bins - 1, Math.floor((v - lo) / width))]!++;
   }
   return { edges, counts };
@@ -380,7 +380,8 @@ export function confusionMatrix(
         "confusionMatrix: labels must be class indices 0, 1, 2, ... (use argmax(1) on logits)",
       );
     }
-    const n = options.numClasses ?? options.classNames?.length ?? Math.max(...t, ...p) + 1;
+    const n =
+      options.numClasses ?? options.classNames?.length ?? Math.max(extent(t)[1], extent(p)[1]) + 1;
     matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     t.forEach((ti, i) => {
       if (ti < n && p[i]! < n) matrix[ti]![p[i]!]!++;
@@ -479,9 +480,7 @@ export function decisionBoundary(
   const res = options.resolution ?? 100;
   const pad = options.padding ?? 0.1;
   const range = (k: 0 | 1) => {
-    const xs = pts.map((p) => p[k]!);
-    const lo = Math.min(...xs);
-    const hi = Math.max(...xs);
+    const [lo, hi] = extent(pts.map((p) => p[k]!));
     const m = (hi - lo || 1) * pad;
     return Array.from({ length: res }, (_, i) => lo - m + ((hi - lo + 2 * m) * i) / (res - 1));
   };
@@ -489,7 +488,7 @@ export function decisionBoundary(
   const gy = range(1);
   const grid = gy.flatMap((y) => gx.map((x) => [x, y]));
   const cls = classesOf(classify(grid), grid.length);
-  const numClasses = Math.max(...cls, ...ls) + 1;
+  const numClasses = Math.max(extent(cls)[1], extent(ls)[1]) + 1;
   const z = gy.map((_, r) => cls.slice(r * res, (r + 1) * res));
   const colors = Array.from({ length: numClasses }, (_, k) => palette[k % palette.length]!);
   const scale: ColorScale =

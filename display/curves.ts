@@ -13,6 +13,7 @@ import type { Layout, ScatterTrace } from "./figure.js";
 import { DISPLAY, type Displayable, uniqueId } from "./mime.js";
 import { Figure } from "./plot.js";
 import { gridLayout, panelAxes } from "./subplots.js";
+import { downsample } from "./svgchart.js";
 import { type Clock, systemClock, Throttle } from "./throttle.js";
 
 /** One logged point: `epoch` or `step` is the x value; every other number is a metric. */
@@ -28,6 +29,9 @@ export interface TrainingCurvesOptions {
   /** Time source (tests drive a fake clock). */
   clock?: Clock;
 }
+
+/** Most points per metric sent to the front end (see `downsample`). */
+const MAX_POINTS = 2000;
 
 const PANELS: { title: string; match: RegExp }[] = [
   { title: "loss", match: /loss/i },
@@ -128,16 +132,23 @@ export class TrainingCurves implements Displayable {
         layout[`yaxis${n}`] = { ...layout[`yaxis${n}`], type: "log" };
     });
     const data: ScatterTrace[] = metrics.map((m, i) => {
-      const pts = this.history
+      const all = this.history
         .map((p, j) => [this.xOf(p, j), p[m]] as const)
         .filter(([, v]) => v !== undefined);
+      // Long runs log per step: the chart keeps the curve's shape in a few
+      // thousand points so each live update stays small.
+      const pts = downsample(
+        all.map(([x]) => x),
+        all.map(([, v]) => v!),
+        MAX_POINTS,
+      );
       const isVal = /^val/i.test(m);
       return {
         type: "scatter",
-        mode: pts.length < 30 ? "lines+markers" : "lines",
+        mode: pts.y.length < 30 ? "lines+markers" : "lines",
         name: m,
-        x: pts.map(([x]) => x),
-        y: pts.map(([, v]) => v!),
+        x: pts.x,
+        y: pts.y,
         line: { color: palette[i % palette.length]!, ...(isVal ? { dash: "dash" as const } : {}) },
         marker: { size: 5 },
         ...panelAxes(panels.indexOf(panelOf(m))),

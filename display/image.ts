@@ -11,7 +11,7 @@ import type { MimeBundle } from "./channel.js";
 import { type ColorScale, type ColorScaleName, colorAt, scaleOf } from "./colormap.js";
 import { base64, DISPLAY, type Displayable, escapeHtml } from "./mime.js";
 import { autoScaleFactor, encodePng, type Pixels, upscale } from "./png.js";
-import { isTensorLike, readValuesAsync, type TensorLike, type Values } from "./values.js";
+import { extent, isTensorLike, readValuesAsync, type TensorLike, type Values } from "./values.js";
 
 /** How values map to intensities: `"auto"` keeps [0, 1] (or 0-255 integers) and min-max scales anything else. */
 export type ImageRange = "auto" | "minmax" | [number, number];
@@ -67,19 +67,6 @@ function toChannelsLast(op: string, v: Values, layout?: "CHW" | "HWC"): FloatIma
   return { height: h, width: w, channels: c, data };
 }
 
-function finiteRange(data: ArrayLike<number>): [number, number] {
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < data.length; i++) {
-    const x = data[i]!;
-    if (Number.isFinite(x)) {
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
-  }
-  return lo <= hi ? [lo, hi] : [0, 1];
-}
-
 /** The [lo, hi] that maps to black..white, and a note when it was chosen automatically. */
 function resolveRange(
   data: ArrayLike<number>,
@@ -88,7 +75,7 @@ function resolveRange(
 ): { lo: number; hi: number; note: string } {
   if (Array.isArray(range))
     return { lo: range[0], hi: range[1], note: `values [${range[0]}, ${range[1]}]` };
-  const [min, max] = finiteRange(data);
+  const [min, max] = extent(data);
   if (range === "minmax")
     return { lo: min, hi: max, note: `min-max scaled from [${fmt(min)}, ${fmt(max)}]` };
   if (integer) return { lo: 0, hi: 255, note: "values 0-255" };
@@ -301,7 +288,7 @@ export function grid(
     let scaled = images;
     let note: string;
     if (options.normalize && options.scaleEach) {
-      scaled = images.map((im) => scaleImage(im, ...finiteRange(im.data)));
+      scaled = images.map((im) => scaleImage(im, ...extent(im.data)));
       note = "each image min-max scaled";
     } else {
       const all = new Float64Array(images.reduce((n, im) => n + im.data.length, 0));
@@ -392,7 +379,7 @@ export function filters(
           },
           "CHW",
         );
-        images.push(scaleImage(im, ...finiteRange(im.data)));
+        images.push(scaleImage(im, ...extent(im.data)));
       } else {
         const plane = Float64Array.from(
           Array.prototype.slice.call(v.data, base + ch * size, base + (ch + 1) * size) as number[],
@@ -482,7 +469,7 @@ export function featureMaps(
         const plane = Float64Array.from(
           Array.prototype.slice.call(v.data, k * h * w, (k + 1) * h * w) as number[],
         );
-        return scaleImage({ height: h, width: w, channels: 1, data: plane }, ...finiteRange(plane));
+        return scaleImage({ height: h, width: w, channels: 1, data: plane }, ...extent(plane));
       });
       const g = composeGrid(images, options.nrow ?? Math.min(8, shown), 1, 1);
       const big = upscale(
@@ -547,7 +534,7 @@ export function saliency(
         m = Math.max(m, Math.abs(grad.data[i * grad.channels + c]!));
       heat[i] = m;
     }
-    const [, hmax] = finiteRange(heat);
+    const [, hmax] = extent(heat);
     const base = resolveRange(img.data, "auto", false);
     const alpha = options.alpha ?? 0.6;
     const data = new Uint8Array(n * 3);

@@ -10,6 +10,7 @@ import { colorAt, colorScales, contrastText, palette, rgbHex } from "./colormap.
 import type { AxisLayout, BarTrace, FigureSpec, HeatmapTrace, Trace } from "./figure.js";
 import { base64, escapeHtml } from "./mime.js";
 import { encodePng } from "./png.js";
+import { extent } from "./values.js";
 
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
 
@@ -29,6 +30,49 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
     ticks.push(Math.abs(v) < step * 1e-9 ? 0 : Number(v.toPrecision(12)));
   }
   return ticks;
+}
+
+/**
+ * About `max` points that keep a line's shape: the points are cut into
+ * buckets and each bucket keeps its lowest and highest y in x order, so
+ * spikes (a loss blowing up) survive; the first and last points and NaN
+ * gaps are kept too.
+ *
+ * @example
+ * downsample([0, 1, 2, 3, 4, 5], [5, 1, 9, 2, 7, 3], 2); // x: [0, 1, 2, 5]
+ */
+export function downsample(xs: number[], ys: number[], max: number): { x: number[]; y: number[] } {
+  if (ys.length <= max) return { x: xs, y: ys };
+  const buckets = Math.max(1, Math.floor(max / 2));
+  const size = ys.length / buckets;
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size);
+    const end = Math.floor((b + 1) * size);
+    let lo = -1;
+    let hi = -1;
+    let gap = -1;
+    for (let i = start; i < end; i++) {
+      const v = ys[i]!;
+      if (!Number.isFinite(v)) gap = i;
+      else {
+        if (lo < 0 || v < ys[lo]!) lo = i;
+        if (hi < 0 || v > ys[hi]!) hi = i;
+      }
+    }
+    // The first and last points stay: where a curve starts and ends matters.
+    const first = b === 0 ? 0 : -1;
+    const last = b === buckets - 1 ? ys.length - 1 : -1;
+    const keep = [lo, hi, gap, first, last]
+      .filter((i, k, all) => i >= 0 && all.indexOf(i) === k)
+      .sort((a, b) => a - b);
+    for (const i of keep) {
+      x.push(xs[i]!);
+      y.push(ys[i]!);
+    }
+  }
+  return { x, y };
 }
 
 /**
@@ -92,8 +136,7 @@ function makeScale(axis: AxisLayout, traces: Trace[], letter: "x" | "y"): Scale 
     .map(Number)
     .filter((v) => Number.isFinite(v) && (!log || v > 0))
     .map((v) => (log ? Math.log10(v) : v));
-  let lo = nums.length ? Math.min(...nums) : 0;
-  let hi = nums.length ? Math.max(...nums) : 1;
+  let [lo, hi] = extent(nums);
   if (traces.some((t) => t.type === "bar") && letter === "y" && !log) {
     lo = Math.min(lo, 0);
     hi = Math.max(hi, 0);
@@ -159,9 +202,9 @@ function drawHeatmap(p: Panel, trace: HeatmapTrace, out: string[]): void {
   const rows = trace.z.length;
   const cols = trace.z[0]?.length ?? 0;
   if (rows === 0 || cols === 0) return;
-  const flat = trace.z.flat().filter(Number.isFinite);
-  const zmin = trace.zmin ?? Math.min(...flat);
-  const zmax = trace.zmax ?? Math.max(...flat);
+  const [fmin, fmax] = extent(trace.z.flat());
+  const zmin = trace.zmin ?? fmin;
+  const zmax = trace.zmax ?? fmax;
   const scale = trace.colorscale ?? colorScales.viridis;
   const color = (v: number) => colorAt(scale, zmax > zmin ? (v - zmin) / (zmax - zmin) : 0.5);
   const xs = traceValues(trace, "x");
@@ -257,8 +300,15 @@ function drawPanel(p: Panel, figTraces: Trace[], out: string[]): void {
         );
       });
     } else {
-      const xs = traceValues(trace, "x");
       const mode = trace.mode ?? "lines";
+      // A line cannot show more points than the panel has pixels; scatter
+      // clouds (markers only) keep every point.
+      const raw = traceValues(trace, "x");
+      const thin =
+        mode === "markers" || p.x.kind === "category"
+          ? { x: raw, y: trace.y }
+          : downsample(raw.map(Number), trace.y, Math.max(200, Math.round(p.width * 2)));
+      const xs = thin.x;
       if (mode.includes("lines")) {
         const dash =
           trace.line?.dash === "dash"
@@ -274,7 +324,7 @@ function drawPanel(p: Panel, figTraces: Trace[], out: string[]): void {
             );
           run = [];
         };
-        trace.y.forEach((yv, i) => {
+        thin.y.forEach((yv, i) => {
           const ok = Number.isFinite(yv) && (p.y.kind !== "log" || yv > 0);
           if (ok) run.push(`${px(xs[i]!).toFixed(1)},${py(yv).toFixed(1)}`);
           else flush();
@@ -284,7 +334,7 @@ function drawPanel(p: Panel, figTraces: Trace[], out: string[]): void {
       if (mode.includes("markers")) {
         const r = (trace.marker?.size ?? 6) / 2;
         const fill = trace.marker?.color ?? color;
-        trace.y.forEach((yv, i) => {
+        thin.y.forEach((yv, i) => {
           if (Number.isFinite(yv))
             out.push(
               `<circle cx="${px(xs[i]!).toFixed(1)}" cy="${py(yv).toFixed(1)}" r="${r}" fill="${fill}" fill-opacity="0.8"/>`,

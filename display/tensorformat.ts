@@ -8,7 +8,7 @@
  * default integer dtype is int32 (PyTorch's is int64), so int32 shows no
  * dtype suffix.
  */
-import type { Values } from "./values.js";
+import { extent, type Values } from "./values.js";
 
 /** Print settings, PyTorch's defaults. */
 export const printOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
@@ -88,9 +88,7 @@ class Formatter {
     }
     const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
     if (finite.length === 0) return;
-    const abs = finite.map(Math.abs);
-    const min = Math.min(...abs);
-    const max = Math.max(...abs);
+    const [min, max] = extent(finite.map(Math.abs));
     this.intMode = finite.every((v) => v === Math.ceil(v));
     const p = printOptions.precision;
     if (this.intMode) {

@@ -118,3 +118,26 @@ export function rows(v: Values): number[][] {
     Array.from({ length: c }, (_, j) => v.data[i * c + j]!),
   );
 }
+
+/**
+ * [min, max] of the finite values, or `empty` when there are none. A loop,
+ * not `Math.min(...values)`: spreading a large tensor overflows the stack.
+ *
+ * @example
+ * extent([3, NaN, -1]); // [-1, 3]
+ */
+export function extent(
+  values: ArrayLike<number>,
+  empty: [number, number] = [0, 1],
+): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (Number.isFinite(x)) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  }
+  return lo <= hi ? [lo, hi] : empty;
+}

@@ -11,6 +11,7 @@ import {
   scatter,
 } from "../../display/charts.js";
 import type { HeatmapTrace, ScatterTrace } from "../../display/figure.js";
+import { plot } from "../../display/plot.js";
 import { LecternError, ShapeError } from "../../tensor/errors.js";
 
 /** A CPU tensor stand-in with the fields displays read. */
@@ -229,4 +230,12 @@ test("heatmap and attention label rows and columns with tokens", () => {
     () => attention([[1]], ["a", "b"]),
     /2 query and 2 key tokens for weights \[1, 1\]/,
   );
+});
+
+test("large inputs (300k values) neither overflow the stack nor lose counts", () => {
+  const big = Array.from({ length: 300_000 }, (_, i) => i % 7);
+  const fig = histogram(big, { bins: 7 });
+  assert.deepEqual(fig.data[0]!.y, [42858, 42857, 42857, 42857, 42857, 42857, 42857]);
+  assert.ok(fig.svg().startsWith("<svg"));
+  assert.ok(plot(big).svg().includes("<polyline"));
 });

@@ -88,3 +88,13 @@ test("non-numbers are rejected with a hint", () => {
       e instanceof LecternError && /"loss" must be a number.*\.item\(\)/.test(e.message),
   );
 });
+
+test("long runs are sent as at most a few thousand points per metric, ending at the last step", () => {
+  const curves = trainingCurves({ clock: new FakeClock() });
+  for (let step = 0; step < 50_000; step++) curves.history.push({ step, loss: 1 / (step + 1) });
+  const fig = curves.figure().toJSON();
+  const loss = fig.data[0] as { x: number[]; y: number[] };
+  assert.ok(loss.y.length <= 2000, `${loss.y.length} points`);
+  assert.equal(loss.x.at(-1), 49_999);
+  assert.equal(loss.y[0], 1);
+});

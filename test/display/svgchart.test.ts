@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { decode } from "fast-png";
 import { colorAt, colorScales, rgbHex } from "../../display/colormap.js";
-import { formatTick, niceTicks, renderSvg } from "../../display/svgchart.js";
+import { downsample, formatTick, niceTicks, renderSvg } from "../../display/svgchart.js";
 
 test("niceTicks picks 1-2-5 steps and formatTick hides float noise", () => {
   assert.deepEqual(niceTicks(0, 1), [0, 0.2, 0.4, 0.6, 0.8, 1]);
@@ -97,4 +97,22 @@ test("colour scales interpolate between stops", () => {
   assert.equal(rgbHex(colorAt(colorScales.viridis, 0)), "#440154");
   assert.equal(rgbHex(colorAt(colorScales.viridis, 1)), "#fde725");
   assert.equal(rgbHex(colorAt(colorScales.viridis, 7)), "#fde725");
+});
+
+test("downsample keeps each bucket's extremes, the ends and NaN gaps", () => {
+  assert.deepEqual(downsample([0, 1, 2, 3, 4, 5], [5, 1, 9, 2, 7, 3], 2), {
+    x: [0, 1, 2, 5],
+    y: [5, 1, 9, 3],
+  });
+  const n = 100_000;
+  const xs = Array.from({ length: n }, (_, i) => i);
+  const ys = xs.map((i) => (i === 54_321 ? 1e6 : Math.sin(i / 1000)));
+  ys[70_000] = Number.NaN;
+  const d = downsample(xs, ys, 1000);
+  assert.ok(d.y.length <= 1500, `${d.y.length} points`);
+  assert.ok(d.y.includes(1e6), "the spike survives");
+  assert.ok(d.y.some(Number.isNaN), "the gap survives");
+  assert.deepEqual([d.x[0], d.x.at(-1)], [0, n - 1]);
+  const short = [1, 2, 3];
+  assert.equal(downsample(short, short, 10).y, short);
 });
