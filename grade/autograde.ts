@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValueError } from "../tensor/errors.js";
-import { annotateNotebook, feedbackHtml } from "./feedback.js";
+import { annotateNotebook, concealHiddenTests, feedbackHtml } from "./feedback.js";
 import {
   type GradebookRow,
   gradebookCsv,
@@ -65,7 +65,8 @@ function sha256(data: string | Buffer): string {
  * holding a notebook named like the source, as nbgrader's
  * `submitted/STUDENT/ASSIGNMENT/` layout) against the instructor's source
  * notebook, writing to `outDir`: `gradebook.csv`, `gradebook.json`, and per
- * student `STUDENT/NAME.ipynb` (annotated), `STUDENT/NAME.html` (feedback)
+ * student `STUDENT/NAME.ipynb` (annotated) and `STUDENT/NAME.html`, the
+ * feedback to hand back (hidden tests concealed),
  * and `STUDENT/NAME.result.json` (the resume record: a submission whose
  * source and file hashes match it is not graded again unless `force`).
  *
@@ -301,8 +302,9 @@ async function gradeSubmission(s: Submission): Promise<SubmissionResult> {
     ...totals(rows),
     durationMs: Date.now() - started,
   };
-  writeNotebook(join(studentOut, s.name), annotateNotebook(result, executed));
-  writeFileSync(join(studentOut, `${stem(s.name)}.html`), feedbackHtml(result, executed));
+  const shown = concealHiddenTests(executed, s.locked);
+  writeNotebook(join(studentOut, s.name), annotateNotebook(result, shown));
+  writeFileSync(join(studentOut, `${stem(s.name)}.html`), feedbackHtml(result, shown));
   writeFileSync(join(studentOut, `${stem(s.name)}.result.json`), JSON.stringify(result, null, 2));
   return result;
 }

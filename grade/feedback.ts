@@ -1,6 +1,7 @@
 import type { SubmissionResult } from "./gradebook.js";
-import { gradeId, isGrade } from "./metadata.js";
+import { gradeId, isGrade, isSolution } from "./metadata.js";
 import { type Cell, joinSource, type Notebook, type Output } from "./notebook.js";
+import type { LockedCell } from "./release.js";
 
 /**
  * Per-student feedback. Everything a submission printed is untrusted: the
@@ -131,5 +132,29 @@ export function annotateNotebook(result: SubmissionResult, executed: Notebook): 
       metadata: {},
     });
   }
+  return { ...executed, cells };
+}
+
+/**
+ * The executed notebook as a student may see it: locked cells show the
+ * released text (hidden tests stay hidden, so an assignment can be reused)
+ * and their errors keep the message but not the traceback, which quotes
+ * the failing line.
+ *
+ * @example
+ * const shown = concealHiddenTests(executed, lockedCells(source));
+ */
+export function concealHiddenTests(executed: Notebook, locked: Map<string, LockedCell>): Notebook {
+  const cells = executed.cells.map((cell) => {
+    const reference = cell.metadata.nbgrader ? locked.get(gradeId(cell)) : undefined;
+    if (reference === undefined || isSolution(cell) || reference.releasedSource === cell.source)
+      return cell;
+    const outputs = cell.outputs?.map((o) =>
+      o.output_type === "error"
+        ? { ...o, traceback: [`${o.ename ?? "Error"}: ${o.evalue ?? ""}`] }
+        : o,
+    );
+    return { ...cell, source: reference.releasedSource, ...(outputs ? { outputs } : {}) };
+  });
   return { ...executed, cells };
 }

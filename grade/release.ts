@@ -76,6 +76,8 @@ function clearSolution(cell: Cell, where: string): string {
 export interface LockedCell {
   cell: Cell;
   releasedChecksum: string;
+  /** The text students were given (hidden tests removed), for feedback. */
+  releasedSource: string;
   index: number;
 }
 
@@ -97,6 +99,7 @@ export function lockedCells(source: Notebook, name = "notebook"): Map<string, Lo
     out.set(gradeId(cell), {
       cell: restored,
       releasedChecksum: releasedCell.metadata.nbgrader!.checksum!,
+      releasedSource: releasedCell.source,
       index,
     });
   });

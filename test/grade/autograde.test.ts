@@ -174,7 +174,13 @@ describe("grade autograde (through the real kernel, sandboxed)", {
     assert.equal(csv.length, 1 + 3 * Object.keys(expected).length);
     const json = JSON.parse(readFileSync(join(out, "gradebook.json"), "utf8"));
     assert.equal(json.submissions.find((s: any) => s.student === "alice").score, 7);
-    assert.match(readFileSync(join(out, "bob", "toy.html"), "utf8"), /toy\.ipynb: 3 \/ 7/);
+    const bobHtml = readFileSync(join(out, "bob", "toy.html"), "utf8");
+    assert.match(bobHtml, /toy\.ipynb: 3 \/ 7/);
+    assert.match(bobHtml, /got 3\.33333, expected 2\.5/);
+    // Feedback shows the released tests, never the hidden ones.
+    for (const text of [bobHtml, readFileSync(join(out, "bob", "toy.ipynb"), "utf8")]) {
+      assert.doesNotMatch(text, /square\(-3\)|mean\(\[1, 2, 3, 4\]\)/);
+    }
     assert.ok(readdirSync(join(out, "carol")).includes("toy.result.json"));
     assert.match(report.summary, /toy\.ipynb: 9 submissions, max 7 points/);
   });

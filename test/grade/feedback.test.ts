@@ -1,8 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { annotateNotebook, feedbackHtml, outputText } from "../../grade/feedback.js";
+import {
+  annotateNotebook,
+  concealHiddenTests,
+  feedbackHtml,
+  outputText,
+} from "../../grade/feedback.js";
 import type { SubmissionResult } from "../../grade/gradebook.js";
-import { code, notebook } from "./build.js";
+import { lockedCells, release } from "../../grade/release.js";
+import { restoreSubmission } from "../../grade/restore.js";
+import { code, notebook, sourceNotebook } from "./build.js";
 
 function graded() {
   const test = code("t", "expect(f()).toBe(4)", { grade: true, points: 2, grade_id: "test_f" });
@@ -83,5 +90,33 @@ describe("grade feedback", () => {
       /^\*\*test_f: 0 \/ 2 points \(failed\)\*\*\n\n```\nAssertionError: got 3\n```/,
     );
     assert.match(out.cells[2]!.source, /released version was graded/);
+  });
+});
+
+describe("grade feedback conceals hidden tests", () => {
+  it("shows the released test text and the message without the traceback", () => {
+    const locked = lockedCells(sourceNotebook(), "hw.ipynb");
+    const { notebook: executed } = restoreSubmission(locked, release(sourceNotebook()));
+    const test = executed.cells.find((c) => c.id === "tests")!;
+    assert.match(test.source, /square\(-3\)/);
+    test.outputs = [
+      {
+        output_type: "error",
+        ename: "AssertionError",
+        evalue: "toBe: got 6, expected 9",
+        traceback: ["In [3], line 4:", "expect(square(-3)).toBe(9);"],
+      },
+    ];
+    const shown = concealHiddenTests(executed, locked);
+    const cell = shown.cells.find((c) => c.id === "tests")!;
+    assert.doesNotMatch(JSON.stringify(cell), /square\(-3\)/);
+    assert.match(cell.source, /expect\(square\(2\)\)\.toBe\(4\)/);
+    assert.deepEqual(cell.outputs![0]!.traceback, ["AssertionError: toBe: got 6, expected 9"]);
+    assert.match(test.source, /square\(-3\)/, "the executed notebook itself is not changed");
+    const answer = shown.cells.find((c) => c.id === "answer")!;
+    assert.equal(
+      answer,
+      executed.cells.find((c) => c.id === "answer"),
+    );
   });
 });
