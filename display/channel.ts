@@ -53,12 +53,22 @@ export interface DisplayChannel {
 
 let current: DisplayChannel | undefined;
 
-/** Installs the host's channel (the kernel calls this once at start-up). */
+/**
+ * Installs the host's channel (the kernel calls this once at start-up).
+ *
+ * @example
+ * setDisplayChannel({ display: (data) => send("display_data", data), ... });
+ */
 export function setDisplayChannel(channel: DisplayChannel | undefined): void {
   current = channel;
 }
 
-/** The installed channel, or undefined outside a kernel. */
+/**
+ * The installed channel, or undefined outside a kernel.
+ *
+ * @example
+ * if (!displayChannel()) console.log("not in a notebook");
+ */
 export function displayChannel(): DisplayChannel | undefined {
   return current;
 }

@@ -57,6 +57,9 @@ function layers(g: GraphLike, inputs: Map<string, string[]>): Map<string, number
 /**
  * Node positions: columns by depth, rows ordered by the mean row of each
  * node's inputs (one barycentre sweep, enough for lecture-sized graphs).
+ *
+ * @example
+ * layoutGraph(lt.autograd.graph(loss)).get("t0"); // { x: 20, y: 20 }
  */
 export function layoutGraph(g: GraphLike): Map<string, { x: number; y: number }> {
   const inputs = inputsOf(g);

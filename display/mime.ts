@@ -42,7 +42,12 @@ export function bundleOf(x: unknown): MimeBundle | Promise<MimeBundle> {
   return { "text/plain": inspect(x, { depth: 4, colors: false }) };
 }
 
-/** A fixed bundle that displays itself; what `display.html(...)` and friends return. */
+/**
+ * A fixed bundle that displays itself; what `display.html(...)` and friends return.
+ *
+ * @example
+ * new display.Rich({ "text/plain": "hello", "text/html": "<i>hello</i>" });
+ */
 export class Rich implements Displayable {
   constructor(readonly bundle: MimeBundle) {}
 
@@ -94,7 +99,12 @@ export function base64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 }
 
-/** A short unique id for display ids and DOM element ids. */
+/**
+ * A short unique id for display ids and DOM element ids.
+ *
+ * @example
+ * uniqueId("lectern-plot"); // "lectern-plot-m3x2k1-4f9a0c2d"
+ */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }

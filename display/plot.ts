@@ -40,6 +40,9 @@ let librarySource: string | undefined;
 /**
  * The `<script>` that defines `window.Plotly` from the installed
  * `plotly.js-dist-min` and then draws the plots queued before it arrived.
+ *
+ * @example
+ * writeFileSync("page.html", plotlyLibraryHtml() + plot([1, 2]).bundle()["text/html"]);
  */
 export function plotlyLibraryHtml(): string {
   if (librarySource === undefined) {
@@ -93,6 +96,9 @@ export function loadPlotly(): void {
 /**
  * Forgets that plotly.js was emitted (for tests, and for hosts that start a
  * new notebook in the same process).
+ *
+ * @example
+ * resetPlotlyLibrary(); // the next plot carries plotly.js again
  */
 export function resetPlotlyLibrary(): void {
   library = { emitted: false };
@@ -132,6 +138,10 @@ function describe(fig: FigureSpec): string {
 /**
  * The HTML that draws `fig` with plotly.js, showing `svg` until it can.
  * `library` is prepended verbatim (empty unless this plot carries plotly.js).
+ *
+ * @example
+ * const fig = plot([1, 2]).toJSON();
+ * plotHtml(fig, renderSvg(fig)); // '<div class="lectern-plot" ...><img .../></div><script>...</script>'
  */
 export function plotHtml(fig: FigureSpec, svg: string, library = ""): string {
   const id = uniqueId("lectern-plot");

@@ -5,7 +5,12 @@
  */
 import type { Layout } from "./figure.js";
 
-/** The axis references of panel `i` (`"x"`/`"y"` for the first, then `"x2"`/`"y2"`...). */
+/**
+ * The axis references of panel `i` (`"x"`/`"y"` for the first, then `"x2"`/`"y2"`...).
+ *
+ * @example
+ * panelAxes(1); // { xaxis: "x2", yaxis: "y2" }
+ */
 export function panelAxes(i: number): { xaxis: string; yaxis: string } {
   const n = i === 0 ? "" : String(i + 1);
   return { xaxis: `x${n}`, yaxis: `y${n}` };

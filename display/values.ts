@@ -111,7 +111,12 @@ export function expectRank(op: string, v: Values, ranks: number[], what: string)
   }
 }
 
-/** Rows of a 2-D value set as arrays. */
+/**
+ * Rows of a 2-D value set as arrays.
+ *
+ * @example
+ * rows({ shape: [2, 2], data: [1, 2, 3, 4] }); // [[1, 2], [3, 4]]
+ */
 export function rows(v: Values): number[][] {
   const [r = 0, c = 0] = v.shape;
   return Array.from({ length: r }, (_, i) =>

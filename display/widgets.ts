@@ -626,7 +626,13 @@ function controlFor(name: string, spec: ControlSpec): Widget {
   );
 }
 
-/** Controls from `interact`, a function's output and the box holding both. */
+/**
+ * Controls from `interact`, a function's output and the box holding both.
+ *
+ * @example
+ * const it = display.interactive(({ k }) => k * k, { k: [0, 10] });
+ * it.values; // { k: 5 }
+ */
 export class Interactive<S extends Record<string, ControlSpec>> implements Displayable {
   readonly controls: Record<string, Widget>;
   readonly output = new Output();
