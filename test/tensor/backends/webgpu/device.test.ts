@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import { initWebGPU } from "../../../../tensor/backends/webgpu/device.js";
 import { elementwise } from "../../../../tensor/backends/webgpu/elementwise.js";
@@ -57,6 +58,20 @@ describe("webgpu device", { skip }, () => {
       () => lt.zeros([n], { device: "webgpu" }),
       (e: unknown) => e instanceof lt.DeviceError && /largest storage binding/.test(String(e)),
     );
+  });
+
+  it("ops recorded before the device is acquired run once it is (a fresh process's first line)", () => {
+    const index = new URL("../../../../index.js", import.meta.url).href;
+    const script = `
+      import * as lt from ${JSON.stringify(index)};
+      const x = lt.tensor([[1, 2], [3, 4]], { device: "webgpu" });
+      const y = x.matmul(x).add(1).sum(1);
+      console.log(JSON.stringify(await y.array()));`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "[19,39]");
   });
 
   it("reading a webgpu tensor synchronously explains how to read it", () => {
