@@ -27,6 +27,50 @@ export interface RunProgress {
   issues: string[];
 }
 
+/** Most outputs kept per cell, and most characters per text; the rest is cut with a note. */
+export const MAX_OUTPUTS = 100;
+export const MAX_TEXT = 100_000;
+
+function capText(text: string): string {
+  return text.length <= MAX_TEXT
+    ? text
+    : `${text.slice(0, MAX_TEXT)}\n… [${text.length - MAX_TEXT} more characters cut by the grader]`;
+}
+
+/**
+ * Bounds what a cell may print: a submission that floods its output must
+ * not blow up the worker's progress file, the gradebook or the feedback.
+ * Images and other rich data over the limit are dropped, keeping text/plain.
+ */
+export function capOutputs(outputs: readonly Output[]): Output[] {
+  const kept = outputs.slice(0, MAX_OUTPUTS).map((o): Output => {
+    if (o.output_type === "stream")
+      return { ...o, text: capText(Array.isArray(o.text) ? o.text.join("") : (o.text ?? "")) };
+    if (o.output_type === "error")
+      return {
+        ...o,
+        evalue: capText(o.evalue ?? ""),
+        traceback: (o.traceback ?? []).slice(0, 200).map(capText),
+      };
+    if (o.data === undefined) return o;
+    const data: Record<string, unknown> = {};
+    for (const [mime, value] of Object.entries(o.data)) {
+      const text = typeof value === "string" ? value : JSON.stringify(value);
+      if (text.length <= MAX_TEXT) data[mime] = value;
+      else if (mime === "text/plain") data[mime] = capText(text);
+    }
+    return { ...o, data };
+  });
+  if (outputs.length > MAX_OUTPUTS) {
+    kept.push({
+      output_type: "stream",
+      name: "stderr",
+      text: `[${outputs.length - MAX_OUTPUTS} more outputs cut by the grader]\n`,
+    });
+  }
+  return kept;
+}
+
 function errorOutput(ename: string, evalue: string): Output {
   return { output_type: "error", ename, evalue, traceback: [`${ename}: ${evalue}`] };
 }
@@ -77,7 +121,7 @@ export async function runNotebook(
       stopOnError: false,
       allowStdin: false,
     });
-    cell.outputs = result.outputs;
+    cell.outputs = capOutputs(result.outputs);
     cell.execution_count = result.executionCount;
     let execution: Execution;
     switch (result.status) {

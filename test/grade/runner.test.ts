@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Output } from "../../grade/notebook.js";
-import { type GradingKernel, runNotebook } from "../../grade/runner.js";
+import {
+  capOutputs,
+  type GradingKernel,
+  MAX_OUTPUTS,
+  MAX_TEXT,
+  runNotebook,
+} from "../../grade/runner.js";
 import { code, markdown, notebook } from "./build.js";
 
 type Status = "ok" | "error" | "timeout" | "died";
@@ -100,5 +106,29 @@ describe("grade runner", () => {
       () => clock.t,
     );
     assert.deepEqual(timeouts, [5000, 4000]);
+  });
+});
+
+describe("grade runner output caps", () => {
+  it("cuts floods of output and keeps what scoring needs", () => {
+    const outputs: Output[] = [
+      { output_type: "stream", name: "stdout", text: "x".repeat(MAX_TEXT + 5) },
+      {
+        output_type: "display_data",
+        data: { "image/png": "A".repeat(MAX_TEXT + 1), "text/plain": "<img>" },
+        metadata: {},
+      },
+      { output_type: "error", ename: "AssertionError", evalue: "got 3", traceback: ["a", "b"] },
+      ...Array.from(
+        { length: MAX_OUTPUTS },
+        (): Output => ({ output_type: "stream", name: "stdout", text: "." }),
+      ),
+    ];
+    const capped = capOutputs(outputs);
+    assert.equal(capped.length, MAX_OUTPUTS + 1);
+    assert.match(capped[0]!.text as string, /\n… \[5 more characters cut by the grader\]$/);
+    assert.deepEqual(capped[1]!.data, { "text/plain": "<img>" });
+    assert.deepEqual(capped[2], outputs[2]);
+    assert.equal(capped.at(-1)!.text, "[3 more outputs cut by the grader]\n");
   });
 });
