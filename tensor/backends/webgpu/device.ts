@@ -153,7 +153,7 @@ async function acquire(): Promise<GPUContext> {
     features: hasF16 ? ["shader-f16"] : [],
   };
   device.lost.then((lost) => {
-    // A destroyed device (our own `releaseDevice`) is not news.
+    // A device destroyed on purpose (GPUDevice.destroy()) is not news.
     if (state.kind === "ready" && state.ctx.device === device) state = { kind: "idle" };
     if (lost.reason !== "destroyed") for (const listener of lostListeners) listener(lost.message);
   });
@@ -247,13 +247,4 @@ export async function webgpuReport(): Promise<WebGPUAdapterReport> {
 /** Calls `listener(message)` when the device is lost (driver reset, OOM kill). */
 export function onDeviceLost(listener: (message: string) => void): void {
   lostListeners.push(listener);
-}
-
-/**
- * Destroys the device (tests use it to end cleanly; the next use acquires a
- * fresh one). Tensors that lived on the old device become unreadable.
- */
-export function releaseDevice(): void {
-  if (state.kind === "ready") state.ctx.device.destroy();
-  state = { kind: "idle" };
 }

@@ -37,6 +37,8 @@ export interface ElementwiseOptions {
   shape?: readonly number[];
   /** f32 parameters, visible in the expression as s0, s1, ... (not part of the pipeline key). */
   scalars?: readonly number[];
+  /** Integer parameters, visible as i32 values n0, n1, ... (exact beyond float32's 2^24). */
+  ints?: readonly number[];
   /** Write into this view of an existing storage instead of a new one. */
   out?: GPUView;
 }
@@ -45,7 +47,8 @@ export interface ElementwiseOptions {
  * Runs `expr` for every element of the output and returns the output storage
  * (contiguous, row-major), or `options.out.storage` when writing into a view.
  * In `expr`, `x0..xk` are the inputs' values (f32, i32 or bool), `s0..` the
- * scalars (f32), and `i` the flat output index (u32).
+ * scalars (f32), `n0..` the integer parameters (i32), and `i` the flat
+ * output index (u32).
  *
  * @example
  * // relu(a) + b, fused into one pass
@@ -83,11 +86,12 @@ export function elementwise(
     stridesAt.push(params.int(...merged.strides[k]));
   });
   const scalarsAt = (options.scalars ?? []).map((s) => params.float(s));
+  const intsAt = (options.ints ?? []).map((v) => params.int(v));
 
   // When the output is contiguous its offsets are the flat index; skip them.
   const walked = outContiguous ? stridesAt.slice(1) : stridesAt;
   const names = (outContiguous ? [] : ["oo"]).concat(inputs.map((_, k) => `o${k}`));
-  const key = `ew|${op}|${expr}|${inputs.map((x) => x.dtype).join(",")}|${outDtype}|${rank}|${outContiguous}|${scalarsAt.length}`;
+  const key = `ew|${op}|${expr}|${inputs.map((x) => x.dtype).join(",")}|${outDtype}|${rank}|${outContiguous}|${scalarsAt.length}|${intsAt.length}`;
   const source = () => {
     const decls = inputs.map(
       (x, k) =>
@@ -100,7 +104,10 @@ export function elementwise(
     const loads = inputs.map(
       (x, k) => `let x${k}: ${valueType(x.dtype)} = ${loadAs(x.dtype, `in${k}[o${k}]`)};`,
     );
-    const scalars = scalarsAt.map((at, k) => `let s${k}: f32 = ${pf(at)};`);
+    const scalars = [
+      ...scalarsAt.map((at, k) => `let s${k}: f32 = ${pf(at)};`),
+      ...intsAt.map((at, k) => `let n${k}: i32 = ${pi(at)};`),
+    ];
     const target = outContiguous ? "i" : "oo";
     return `${MATH_PRELUDE}
 ${decls.join("\n")}
@@ -175,12 +182,9 @@ export function castExpr(from: GPUDType, to: GPUDType, e: string): string {
 
 /** A new storage of `n` elements set to `value`. */
 export function fill(n: number, value: number, dtype: GPUDType): WebGPUStorage {
-  const expr = dtype === "float32" ? "s0" : dtype === "int32" ? "i32(s0)" : "(s0 != 0.0)";
-  return elementwise("fill", [], expr, dtype, { shape: [n], scalars: [value] });
-}
-
-/** `start + i * step` for i in [0, n), as `lt.arange`/`lt.linspace` produce. */
-export function arange(n: number, start: number, step: number, dtype: GPUDType): WebGPUStorage {
-  const expr = dtype === "int32" ? "i32(round(s0 + f32(i) * s1))" : "s0 + f32(i) * s1";
-  return elementwise("arange", [], expr, dtype, { shape: [n], scalars: [start, step] });
+  if (dtype === "int32") return elementwise("fill", [], "n0", dtype, { shape: [n], ints: [value] });
+  return elementwise("fill", [], dtype === "float32" ? "s0" : "(s0 != 0.0)", dtype, {
+    shape: [n],
+    scalars: [value],
+  });
 }

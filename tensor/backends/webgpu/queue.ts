@@ -44,7 +44,6 @@ interface BufferCell {
  * strides and offset live in the tensor; the storage only knows its size.
  */
 export class WebGPUStorage {
-  readonly device = "webgpu";
   /** @internal */
   readonly cell: BufferCell = { batch: -1, released: false };
   constructor(
