@@ -68,7 +68,12 @@ export function gradebookCsv(results: readonly SubmissionResult[]): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** The gradebook as JSON: the rows plus per-submission totals and issues. */
+/**
+ * The gradebook as JSON: the rows plus per-submission totals and issues.
+ *
+ * @example
+ * writeFileSync("graded/gradebook.json", gradebookJson(results));
+ */
 export function gradebookJson(results: readonly SubmissionResult[]): string {
   const submissions = sortedResults(results).map((r) => ({
     student: r.student,

@@ -14,7 +14,9 @@ export {
   PARTIAL_CREDIT_MIME,
   partialCredit,
 } from "./asserts.js";
+export { type AutogradeOptions, type AutogradeReport, autograde } from "./autograde.js";
 export { computeChecksum } from "./checksum.js";
+export { annotateNotebook, concealHiddenTests, feedbackHtml } from "./feedback.js";
 export {
   type GradebookRow,
   gradebookCsv,
@@ -23,6 +25,7 @@ export {
   summary,
 } from "./gradebook.js";
 export { type NbgraderMetadata, validateMetadata } from "./metadata.js";
+export { DEFAULT_LIMITS, type Limits } from "./sandbox.js";
 export {
   type Cell,
   type Notebook,

@@ -151,12 +151,22 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** Reads and parses an `.ipynb` file. */
+/**
+ * Reads and parses an `.ipynb` file.
+ *
+ * @example
+ * const nb = readNotebook("source/hw1.ipynb");
+ */
 export function readNotebook(path: string): Notebook {
   return parseNotebook(readFileSync(path, "utf8"), path);
 }
 
-/** Writes a notebook as Jupyter would. */
+/**
+ * Writes a notebook as Jupyter would.
+ *
+ * @example
+ * writeNotebook("release/hw1.ipynb", release(readNotebook("source/hw1.ipynb")));
+ */
 export function writeNotebook(path: string, nb: Notebook): void {
   writeFileSync(path, formatNotebook(nb));
 }
