@@ -407,7 +407,10 @@ export class Tensor {
     return inplace.toDevice(this, target);
   }
 
-  /** Moves to a device, waiting for the read-back when the source cannot be read synchronously (GPU → CPU). */
+  /**
+   * Moves to a device, waiting for the read-back when the source cannot be read synchronously (GPU
+   * → CPU).
+   */
   async toAsync(device: string): Promise<Tensor> {
     return inplace.toDeviceAsync(this, device);
   }
@@ -424,253 +427,353 @@ export class Tensor {
 
   // ---- arithmetic and math (see tensor/ops/*.ts for the docs) ----------
 
+  /** `a + alpha * b`, broadcasting (`torch.add`). */
   add(other: TensorLike, opts?: { alpha?: number }): Tensor {
     return arithmetic.add(this, other, opts);
   }
+  /** `a - alpha * b`, broadcasting (`torch.sub`). */
   sub(other: TensorLike, opts?: { alpha?: number }): Tensor {
     return arithmetic.sub(this, other, opts);
   }
+  /** Elementwise product, broadcasting (`torch.mul`). */
   mul(other: TensorLike): Tensor {
     return arithmetic.mul(this, other);
   }
+  /**
+   * True division, broadcasting; integer inputs give float32 (`torch.div`). `roundingMode` "trunc"
+   * or "floor" rounds the quotient (and keeps integer dtypes, like PyTorch).
+   */
   div(other: TensorLike, opts?: { roundingMode?: "trunc" | "floor" }): Tensor {
     return arithmetic.div(this, other, opts);
   }
+  /** `a` raised to `b`, broadcasting (`torch.pow`). */
   pow(exponent: TensorLike): Tensor {
     return arithmetic.pow(this, exponent);
   }
+  /** Python-style remainder (sign of the divisor), broadcasting (`torch.remainder`). */
   remainder(other: TensorLike): Tensor {
     return arithmetic.remainder(this, other);
   }
+  /** Elementwise maximum, broadcasting (`torch.maximum`); NaN wins. */
   maximum(other: TensorLike): Tensor {
     return arithmetic.maximum(this, other);
   }
+  /** Elementwise minimum, broadcasting (`torch.minimum`). */
   minimum(other: TensorLike): Tensor {
     return arithmetic.minimum(this, other);
   }
+  /** `-x` (`torch.neg`). */
   neg(): Tensor {
     return arithmetic.neg(this);
   }
+  /** `|x|` (`torch.abs`). */
   abs(): Tensor {
     return math.abs(this);
   }
+  /** `e^x` (`torch.exp`); integer inputs give float32. */
   exp(): Tensor {
     return math.exp(this);
   }
+  /** `e^x - 1`, accurate for small x (`torch.expm1`). */
   expm1(): Tensor {
     return math.expm1(this);
   }
+  /** Natural logarithm (`torch.log`). */
   log(): Tensor {
     return math.log(this);
   }
+  /** `log(1 + x)`, accurate for small x (`torch.log1p`). */
   log1p(): Tensor {
     return math.log1p(this);
   }
+  /** Square root (`torch.sqrt`). */
   sqrt(): Tensor {
     return math.sqrt(this);
   }
+  /** `1 / sqrt(x)` (`torch.rsqrt`). */
   rsqrt(): Tensor {
     return math.rsqrt(this);
   }
+  /** `1 / x` (`torch.reciprocal`). */
   reciprocal(): Tensor {
     return math.reciprocal(this);
   }
+  /** `x * x` (`torch.square`). */
   square(): Tensor {
     return math.square(this);
   }
+  /** Sine (`torch.sin`). */
   sin(): Tensor {
     return math.sin(this);
   }
+  /** Cosine (`torch.cos`). */
   cos(): Tensor {
     return math.cos(this);
   }
+  /** Tangent (`torch.tan`). */
   tan(): Tensor {
     return math.tan(this);
   }
+  /** Hyperbolic tangent (`torch.tanh`). */
   tanh(): Tensor {
     return math.tanh(this);
   }
+  /** The error function (`torch.erf`). */
   erf(): Tensor {
     return math.erf(this);
   }
+  /** -1, 0 or 1 by the sign of each element (`torch.sign`). */
   sign(): Tensor {
     return math.sign(this);
   }
+  /** Rounds to the nearest integer, halves to even (`torch.round`). */
   round(): Tensor {
     return math.round(this);
   }
+  /** Largest integer <= x (`torch.floor`). */
   floor(): Tensor {
     return math.floor(this);
   }
+  /** Smallest integer >= x (`torch.ceil`). */
   ceil(): Tensor {
     return math.ceil(this);
   }
+  /** Rounds toward zero (`torch.trunc`). */
   trunc(): Tensor {
     return math.trunc(this);
   }
+  /**
+   * Limits every element to `[min, max]` (`torch.clamp`); either bound may be absent or a tensor.
+   */
   clamp(opts: math.ClampOptions): Tensor {
     return math.clamp(this, opts);
   }
+  /**
+   * Limits every element to `[min, max]` (`torch.clamp`); either bound may be absent or a tensor.
+   */
   clip(opts: math.ClampOptions): Tensor {
     return math.clamp(this, opts);
   }
+  /** `1 / (1 + e^-x)` (`torch.sigmoid`). */
   sigmoid(): Tensor {
     return activation.sigmoid(this);
   }
+  /** `max(x, 0)` (`torch.relu`). */
   relu(): Tensor {
     return activation.relu(this);
   }
+  /** `x` for x > 0, `negativeSlope * x` otherwise (`F.leaky_relu`). */
   leakyRelu(negativeSlope?: number): Tensor {
     return activation.leakyRelu(this, negativeSlope);
   }
+  /** Exponential linear unit: `x` for x > 0, `alpha * (e^x - 1)` otherwise (`F.elu`). */
   elu(alpha?: number): Tensor {
     return activation.elu(this, alpha);
   }
+  /**
+   * Gaussian error linear unit `x * Φ(x)` (`F.gelu`); `approximate: "tanh"` uses the tanh formula
+   * of the original paper.
+   */
   gelu(opts?: { approximate?: "none" | "tanh" }): Tensor {
     return activation.gelu(this, opts);
   }
+  /** `x * sigmoid(x)`, also called swish (`F.silu`). */
   silu(): Tensor {
     return activation.silu(this);
   }
+  /** `log(1 + e^(beta x)) / beta`, linear above `threshold` (`F.softplus`). */
   softplus(opts?: { beta?: number; threshold?: number }): Tensor {
     return activation.softplus(this, opts);
   }
+  /**
+   * `exp(x) / sum(exp(x))` along `dim`, computed with the maximum subtracted so large inputs do
+   * not overflow (`torch.softmax`).
+   */
   softmax(dim: number): Tensor {
     return softmaxOps.softmax(this, dim);
   }
+  /**
+   * `log(softmax(x))` along `dim`, computed as `x - logsumexp(x)` for stability
+   * (`torch.log_softmax`).
+   */
   logSoftmax(dim: number): Tensor {
     return softmaxOps.logSoftmax(this, dim);
   }
 
   // ---- comparison and logic --------------------------------------------
 
+  /** `a == b` elementwise, broadcasting (`torch.eq`). */
   eq(other: TensorLike): Tensor {
     return compare.eq(this, other);
   }
+  /** `a != b` elementwise (`torch.ne`). */
   ne(other: TensorLike): Tensor {
     return compare.ne(this, other);
   }
+  /** `a < b` elementwise (`torch.lt`). */
   lt(other: TensorLike): Tensor {
     return compare.lt(this, other);
   }
+  /** `a <= b` elementwise (`torch.le`). */
   le(other: TensorLike): Tensor {
     return compare.le(this, other);
   }
+  /** `a > b` elementwise (`torch.gt`). */
   gt(other: TensorLike): Tensor {
     return compare.gt(this, other);
   }
+  /** `a >= b` elementwise (`torch.ge`). */
   ge(other: TensorLike): Tensor {
     return compare.ge(this, other);
   }
+  /** Elementwise AND of truth values (non-zero is true) (`torch.logical_and`). */
   logicalAnd(other: TensorLike): Tensor {
     return compare.logicalAnd(this, other);
   }
+  /** Elementwise OR of truth values (`torch.logical_or`). */
   logicalOr(other: TensorLike): Tensor {
     return compare.logicalOr(this, other);
   }
+  /** Elementwise XOR of truth values (`torch.logical_xor`). */
   logicalXor(other: TensorLike): Tensor {
     return compare.logicalXor(this, other);
   }
+  /** Elementwise NOT of truth values (`torch.logical_not`). */
   logicalNot(): Tensor {
     return compare.logicalNot(this);
   }
+  /** True where `x` is NaN (`torch.isnan`). */
   isnan(): Tensor {
     return compare.isnan(this);
   }
+  /** True where `x` is +-Infinity (`torch.isinf`). */
   isinf(): Tensor {
     return compare.isinf(this);
   }
+  /** True where `x` is neither NaN nor infinite (`torch.isfinite`). */
   isfinite(): Tensor {
     return compare.isfinite(this);
   }
+  /** `|a - b| <= atol + rtol * |b|` elementwise (`torch.isclose`). */
   isclose(other: Tensor | number, opts?: compare.CloseOptions): Tensor {
     return compare.isclose(this, other, opts);
   }
+  /**
+   * True when every element of `a` is close to `b` (`torch.allclose`); synchronous, so CPU tensors
+   * only (on WebGPU: `await lt.isclose(a, b).all().item()`).
+   */
   allclose(other: Tensor | number, opts?: compare.CloseOptions): boolean {
     return compare.allclose(this, other, opts);
   }
+  /** True when `a` and `b` have the same shape and elements (`torch.equal`); CPU tensors only. */
   equal(other: Tensor): boolean {
     return compare.equal(this, other);
   }
 
   // ---- reductions ----------------------------------------------------------
 
+  /** Sum over `dim` (all dims when omitted) (`torch.sum`). */
   sum(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.sum(this, dim, opts);
   }
+  /** Mean over `dim` (all dims when omitted) (`torch.mean`); floating inputs only. */
   mean(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.mean(this, dim, opts);
   }
+  /** Variance over `dim` with `correction` (default 1: unbiased) (`torch.var`). */
   var(dim?: reduce.Dims, opts?: reduce.VarOptions): Tensor {
     return reduce.variance(this, dim, opts);
   }
+  /** Standard deviation over `dim` with `correction` (default 1) (`torch.std`). */
   std(dim?: reduce.Dims, opts?: reduce.VarOptions): Tensor {
     return reduce.std(this, dim, opts);
   }
+  /** Product over `dim` (all dims when omitted) (`torch.prod`). */
   prod(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.prod(this, dim, opts);
   }
+  /** The maximum of all elements, or with `dim` the maxima and their indices (`torch.max`). */
   max(): Tensor;
   max(dim: number, opts?: reduce.ReduceOptions): reduce.ValuesIndices;
   max(dim?: number, opts?: reduce.ReduceOptions): Tensor | reduce.ValuesIndices {
     return dim === undefined ? reduce.max(this) : reduce.max(this, dim, opts);
   }
+  /** The minimum of all elements, or with `dim` the minima and their indices (`torch.min`). */
   min(): Tensor;
   min(dim: number, opts?: reduce.ReduceOptions): reduce.ValuesIndices;
   min(dim?: number, opts?: reduce.ReduceOptions): Tensor | reduce.ValuesIndices {
     return dim === undefined ? reduce.min(this) : reduce.min(this, dim, opts);
   }
+  /** Maximum over `dim` (all dims when omitted), without indices (`torch.amax`). */
   amax(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.amax(this, dim, opts);
   }
+  /** Minimum over `dim` (all dims when omitted), without indices (`torch.amin`). */
   amin(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.amin(this, dim, opts);
   }
+  /** Index of the maximum along `dim`, or of the flattened tensor (`torch.argmax`). */
   argmax(dim?: number, opts?: reduce.ReduceOptions): Tensor {
     return reduce.argmax(this, dim, opts);
   }
+  /** Index of the minimum along `dim`, or of the flattened tensor (`torch.argmin`). */
   argmin(dim?: number, opts?: reduce.ReduceOptions): Tensor {
     return reduce.argmin(this, dim, opts);
   }
+  /** True where every element over `dim` is non-zero (`torch.all`). */
   all(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.all(this, dim, opts);
   }
+  /** True where any element over `dim` is non-zero (`torch.any`). */
   any(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.any(this, dim, opts);
   }
+  /**
+   * `log(sum(exp(x)))` over `dim`, computed stably by subtracting the maximum (`torch.logsumexp`).
+   */
   logsumexp(dim?: reduce.Dims, opts?: reduce.ReduceOptions): Tensor {
     return reduce.logsumexp(this, dim, opts);
   }
+  /** Cumulative sum along `dim` (`torch.cumsum`). */
   cumsum(dim: number): Tensor {
     return reduce.cumsum(this, dim);
   }
+  /** Cumulative product along `dim` (`torch.cumprod`). */
   cumprod(dim: number): Tensor {
     return reduce.cumprod(this, dim);
   }
+  /** The p-norm over `dim` (all elements when omitted) (`torch.linalg.vector_norm`). */
   norm(dim?: reduce.Dims, opts?: reduce.NormOptions): Tensor {
     return reduce.norm(this, dim, opts);
   }
 
   // ---- views and shape ---------------------------------------------------
 
+  /** The same elements under a new shape, sharing memory (`Tensor.view`); one size may be -1. */
   view(shape: readonly number[]): Tensor {
     return views.view(this, shape);
   }
+  /** The same elements under a new shape: a view when possible, else a copy (`torch.reshape`). */
   reshape(shape: readonly number[]): Tensor {
     return views.reshape(this, shape);
   }
+  /** The same elements under a new shape, sharing memory (`Tensor.view`); one size may be -1. */
   viewAs(other: Tensor): Tensor {
     return views.view(this, other.shape);
   }
+  /** The same elements under a new shape: a view when possible, else a copy (`torch.reshape`). */
   reshapeAs(other: Tensor): Tensor {
     return views.reshape(this, other.shape);
   }
+  /** Reorders the dims (`torch.permute`); a view. */
   permute(dims: readonly number[]): Tensor {
     return views.permute(this, dims);
   }
+  /** Swaps two dims (`torch.transpose`); a view. */
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
+  /** The transpose of a matrix (`Tensor.t`); vectors and scalars are returned as they are. */
   t(): Tensor {
     return views.t(this);
   }
@@ -685,186 +788,288 @@ export class Tensor {
       this.shape.map((_, i) => this.ndim - 1 - i),
     );
   }
+  /** Moves dim `source` to position `destination` (`torch.movedim`); a view. */
   movedim(source: number, destination: number): Tensor {
     return views.movedim(this, source, destination);
   }
+  /** Broadcasts `x` to `shape` without copying (`Tensor.expand`); -1 keeps a size. */
   expand(shape: readonly number[]): Tensor {
     return views.expand(this, shape);
   }
+  /** Broadcasts `x` to `shape` without copying (`Tensor.expand`); -1 keeps a size. */
   expandAs(other: Tensor): Tensor {
     return views.expand(this, other.shape);
   }
+  /** Removes size-1 dims: all of them, or only `dim` (`torch.squeeze`). */
   squeeze(dim?: number | readonly number[]): Tensor {
     return views.squeeze(this, dim);
   }
+  /**
+   * Inserts a size-1 dim at `dim` (`torch.unsqueeze`); negative dims count from the end of the
+   * result.
+   */
   unsqueeze(dim: number): Tensor {
     return views.unsqueeze(this, dim);
   }
+  /** Merges dims `startDim..endDim` into one (`torch.flatten`). */
   flatten(startDim?: number, endDim?: number): Tensor {
     return views.flatten(this, startDim, endDim);
   }
+  /** Splits dim `dim` into `sizes` (`torch.unflatten`); one size may be -1. */
   unflatten(dim: number, sizes: readonly number[]): Tensor {
     return views.unflatten(this, dim, sizes);
   }
+  /** Elements `start .. start + length - 1` along `dim`, as a view (`torch.narrow`). */
   narrow(dim: number, start: number, length: number): Tensor {
     return views.narrow(this, dim, start, length);
   }
+  /** Python slicing `x[..., start:end:step, ...]` along `dim`, as a view (`aten::slice`). */
   slice(dim: number, start?: number, end?: number, step?: number): Tensor {
     return views.slice(this, dim, start, end, step);
   }
+  /** The slice at `index` along `dim`, removing that dim (`torch.select`, `x[:, i]`). */
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
+  /** NumPy/PyTorch indexing, `x[0, 1:3, None, ...]` written `x.index(0, "1:3", null, "...")`. */
   index(...specs: views.IndexSpec[]): Tensor {
     return views.index(this, ...specs);
   }
+  /**
+   * Splits into pieces of `size` along `dim` (the last may be smaller), or into pieces of the
+   * listed sizes (`torch.split`); views.
+   */
   split(sizeOrSections: number | readonly number[], dim?: number): Tensor[] {
     return join.split(this, sizeOrSections, dim);
   }
+  /** Splits into `chunks` nearly equal pieces along `dim` (`torch.chunk`); views. */
   chunk(chunks: number, dim?: number): Tensor[] {
     return join.chunk(this, chunks, dim);
   }
+  /** The slices along `dim`, with that dim removed (`torch.unbind`); views. */
   unbind(dim?: number): Tensor[] {
     return join.unbind(this, dim);
   }
+  /** `x` reversed along `dims` (`torch.flip`); a copy. */
   flip(dims: readonly number[]): Tensor {
     return layout.flip(this, dims);
   }
+  /**
+   * Rotates elements along `dims` by `shifts` (`torch.roll`); without dims the flattened tensor is
+   * rolled.
+   */
   roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
     return layout.roll(this, shifts, dims);
   }
+  /**
+   * Tiles `x` `repeats[i]` times along each dim (`Tensor.repeat`); extra leading repeats add dims.
+   */
   repeat(repeats: readonly number[]): Tensor {
     return layout.repeat(this, repeats);
   }
+  /**
+   * The diagonal `offset` of the dims `dim1`, `dim2`, as a view appended as the last dim
+   * (`torch.diagonal`).
+   */
   diagonal(offset?: number, dim1?: number, dim2?: number): Tensor {
     return views.diagonal(this, offset, dim1, dim2);
   }
+  /** The lower triangle of the last two dims, zeros above `diagonal` (`torch.tril`). */
   tril(diagonal?: number): Tensor {
     return layout.tril(this, diagonal);
   }
+  /** The upper triangle of the last two dims, zeros below `diagonal` (`torch.triu`). */
   triu(diagonal?: number): Tensor {
     return layout.triu(this, diagonal);
   }
 
   // ---- indexing ------------------------------------------------------------
 
+  /**
+   * Picks values along `dim` at `index` (`torch.gather`): `out[i][j] = x[i][index[i][j]]` for dim
+   * 1.
+   */
   gather(dim: number, index: Tensor): Tensor {
     return indexing.gather(this, dim, index);
   }
+  /**
+   * A copy of `x` with `src` written at `index` along `dim` (`Tensor.scatter`):
+   * `out[i][index[i][j]] = src[i][j]` for dim 1.
+   */
   scatter(dim: number, index: Tensor, src: Tensor | number): Tensor {
     return indexing.scatter(this, dim, index, src);
   }
+  /**
+   * A copy of `x` with `src` added at `index` along `dim`; repeated indices accumulate
+   * (`Tensor.scatter_add`).
+   */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
     return indexing.scatterAdd(this, dim, index, src);
   }
+  /** The slices of `x` at positions `index` along `dim` (`torch.index_select`). */
   indexSelect(dim: number, index: Tensor): Tensor {
     return indexing.indexSelect(this, dim, index);
   }
+  /**
+   * A copy of `x` with `alpha * src`'s slices added at `index` along `dim`; repeated indices
+   * accumulate (`Tensor.index_add`).
+   */
   indexAdd(dim: number, index: Tensor, src: Tensor, opts?: { alpha?: number }): Tensor {
     return indexing.indexAdd(this, dim, index, src, opts);
   }
+  /** `x` with `value` where `mask` is true; mask broadcasts to x's shape (`Tensor.masked_fill`). */
   maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor {
     return indexing.maskedFill(this, mask, value);
   }
+  /**
+   * The elements of `x` where `mask` (broadcast to x's shape) is true, as a 1-D tensor
+   * (`torch.masked_select`, `x[mask]`); differentiable; CPU only.
+   */
   maskedSelect(mask: Tensor): Tensor {
     return search.maskedSelect(this, mask);
   }
+  /**
+   * The indices of the non-zero elements, one row per element (`torch.nonzero`); CPU tensors (the
+   * output size depends on the values).
+   */
   nonzero(): Tensor {
     return search.nonzero(this);
   }
+  /**
+   * The values along `dim` in order, and where each came from (`torch.sort`); stable, NaN sorts as
+   * the largest value.
+   */
   sort(dim?: number, opts?: search.SortOptions): reduce.ValuesIndices {
     return search.sort(this, dim, opts);
   }
+  /** The positions that sort `x` along `dim` (`torch.argsort`). */
   argsort(dim?: number, opts?: search.SortOptions): Tensor {
     return search.argsort(this, dim, opts);
   }
+  /**
+   * The `k` largest values along `dim` (last by default) and their indices, largest first
+   * (`torch.topk`).
+   */
   topk(k: number, opts?: search.TopkOptions): reduce.ValuesIndices {
     return search.topk(this, k, opts);
   }
 
   // ---- linear algebra ------------------------------------------------------
 
+  /**
+   * Matrix product with PyTorch's rules (`torch.matmul`): 1-D operands are treated as a row/column
+   * vector, and leading batch dims broadcast.
+   */
   matmul(other: Tensor): Tensor {
     return linalg.matmul(this, other);
   }
+  /** Product of two matrices (`torch.mm`). */
   mm(other: Tensor): Tensor {
     return linalg.mm(this, other);
   }
+  /** Batched product of `[b, n, m]` and `[b, m, p]` (`torch.bmm`); no broadcasting. */
   bmm(other: Tensor): Tensor {
     return linalg.bmm(this, other);
   }
+  /** Inner product of two 1-D tensors (`torch.dot`). */
   dot(other: Tensor): Tensor {
     return linalg.dot(this, other);
   }
+  /** Outer product of two vectors: `out[i][j] = a[i] * b[j]` (`torch.outer`). */
   outer(other: Tensor): Tensor {
     return linalg.outer(this, other);
   }
+  /** Sum of the main diagonal of a matrix (`torch.trace`). */
   trace(): Tensor {
     return linalg.trace(this);
   }
+  /**
+   * A square matrix with `x` on diagonal `k` (1-D input), or the diagonal `k` of a matrix as a new
+   * tensor (2-D input) (`torch.diag`).
+   */
   diag(k?: number): Tensor {
     return linalg.diag(this, k);
   }
 
   // ---- in place ------------------------------------------------------------
 
+  /** In-place `add`: writes the result into this tensor (`Tensor.add_`). */
   add_(other: TensorLike, opts?: { alpha?: number }): this {
     return inplace.apply_(this, "add_", (x) => arithmetic.add(x, other, opts));
   }
+  /** In-place `sub`: writes the result into this tensor (`Tensor.sub_`). */
   sub_(other: TensorLike, opts?: { alpha?: number }): this {
     return inplace.apply_(this, "sub_", (x) => arithmetic.sub(x, other, opts));
   }
+  /** In-place `mul`: writes the result into this tensor (`Tensor.mul_`). */
   mul_(other: TensorLike): this {
     return inplace.apply_(this, "mul_", (x) => arithmetic.mul(x, other));
   }
+  /** In-place `div`: writes the result into this tensor (`Tensor.div_`). */
   div_(other: TensorLike): this {
     return inplace.apply_(this, "div_", (x) => arithmetic.div(x, other));
   }
+  /** In-place `pow`: writes the result into this tensor (`Tensor.pow_`). */
   pow_(exponent: TensorLike): this {
     return inplace.apply_(this, "pow_", (x) => arithmetic.pow(x, exponent));
   }
+  /** In-place `neg`: writes the result into this tensor (`Tensor.neg_`). */
   neg_(): this {
     return inplace.apply_(this, "neg_", (x) => arithmetic.neg(x));
   }
+  /** In-place `clamp`: writes the result into this tensor (`Tensor.clamp_`). */
   clamp_(opts: math.ClampOptions): this {
     return inplace.apply_(this, "clamp_", (x) => math.clamp(x, opts));
   }
+  /** In-place `relu`: writes the result into this tensor (`Tensor.relu_`). */
   relu_(): this {
     return inplace.apply_(this, "relu_", (x) => activation.relu(x));
   }
+  /** In-place `sqrt`: writes the result into this tensor (`Tensor.sqrt_`). */
   sqrt_(): this {
     return inplace.apply_(this, "sqrt_", (x) => math.sqrt(x));
   }
+  /** In-place `exp`: writes the result into this tensor (`Tensor.exp_`). */
   exp_(): this {
     return inplace.apply_(this, "exp_", (x) => math.exp(x));
   }
+  /** In-place `log`: writes the result into this tensor (`Tensor.log_`). */
   log_(): this {
     return inplace.apply_(this, "log_", (x) => math.log(x));
   }
+  /** In-place `abs`: writes the result into this tensor (`Tensor.abs_`). */
   abs_(): this {
     return inplace.apply_(this, "abs_", (x) => math.abs(x));
   }
+  /** In-place `tanh`: writes the result into this tensor (`Tensor.tanh_`). */
   tanh_(): this {
     return inplace.apply_(this, "tanh_", (x) => math.tanh(x));
   }
+  /** In-place `sigmoid`: writes the result into this tensor (`Tensor.sigmoid_`). */
   sigmoid_(): this {
     return inplace.apply_(this, "sigmoid_", (x) => activation.sigmoid(x));
   }
+  /** In-place `floor`: writes the result into this tensor (`Tensor.floor_`). */
   floor_(): this {
     return inplace.apply_(this, "floor_", (x) => math.floor(x));
   }
+  /** In-place `round`: writes the result into this tensor (`Tensor.round_`). */
   round_(): this {
     return inplace.apply_(this, "round_", (x) => math.round(x));
   }
+  /** In-place `scatter`: writes the result into this tensor (`Tensor.scatter_`). */
   scatter_(dim: number, index: Tensor, src: Tensor | number): this {
     return inplace.apply_(this, "scatter_", (x) => indexing.scatter(x, dim, index, src));
   }
+  /** In-place `scatterAdd`: writes the result into this tensor (`Tensor.scatterAdd_`). */
   scatterAdd_(dim: number, index: Tensor, src: Tensor): this {
     return inplace.apply_(this, "scatterAdd_", (x) => indexing.scatterAdd(x, dim, index, src));
   }
+  /** In-place `indexAdd`: writes the result into this tensor (`Tensor.indexAdd_`). */
   indexAdd_(dim: number, index: Tensor, src: Tensor, opts?: { alpha?: number }): this {
     return inplace.apply_(this, "indexAdd_", (x) => indexing.indexAdd(x, dim, index, src, opts));
   }
+  /** In-place `maskedFill`: writes the result into this tensor (`Tensor.maskedFill_`). */
   maskedFill_(mask: Tensor, value: number | boolean | Tensor): this {
     return inplace.apply_(this, "maskedFill_", (x) => indexing.maskedFill(x, mask, value));
   }
