@@ -38,7 +38,7 @@ import type { UnfoldAttrs } from "../cpu/unfold.js";
 import { convBackwardInput, convBackwardWeight, convForward } from "./conv.js";
 import { assign, castExpr, contiguous, dense, elementwise, fill } from "./elementwise.js";
 import { gather, indexAlong, scatter } from "./indexing.js";
-import { binaryExpr, unaryExpr, unaryScalars } from "./math.js";
+import { binaryExpr, unaryExpr, unaryInts, unaryScalars } from "./math.js";
 import { matmul } from "./matmul.js";
 import {
   allocStorage,
@@ -92,6 +92,7 @@ function unaryKernel(op: UnaryOp): KernelFn<UnaryAttrs, WebGPUStorage> {
     elementwise(op, [view(x)], unaryExpr(op, x.dtype, out.dtype, attrs ?? {}), out.dtype, {
       shape: out.shape,
       scalars: unaryScalars(op, attrs ?? {}),
+      ints: unaryInts(op, x.dtype, attrs ?? {}),
     });
 }
 

@@ -157,6 +157,7 @@ const unaryI32: Partial<Record<UnaryOp, (v: string) => string>> = {
   logicalNot: (v) => `(${v} == 0)`,
   isnan: () => "false",
   isinf: () => "false",
+  clamp: (v) => `min(max(${v}, n0), n1)`,
 };
 
 /** The scalars (s0, s1) a unary op reads from its attrs, with PyTorch's defaults. */
@@ -173,6 +174,20 @@ export function unaryScalars(op: UnaryOp, attrs: UnaryAttrs = {}): number[] {
     default:
       return [];
   }
+}
+
+/**
+ * The integer bounds (n0, n1) of clamp on an integer tensor: the CPU clamps
+ * in float64 and truncates when storing, which is clamping to the truncated
+ * bounds; infinite bounds become the int32 range.
+ */
+export function unaryInts(op: UnaryOp, dtype: GPUDType, attrs: UnaryAttrs = {}): number[] {
+  if (op !== "clamp" || dtype === "float32") return [];
+  const bound = (v: number) => Math.trunc(Math.min(Math.max(v, -(2 ** 31)), 2 ** 31 - 1));
+  return [
+    bound(attrs.min ?? Number.NEGATIVE_INFINITY),
+    bound(attrs.max ?? Number.POSITIVE_INFINITY),
+  ];
 }
 
 /** An input's value in the arithmetic domain of its dtype (bool counts as i32). */

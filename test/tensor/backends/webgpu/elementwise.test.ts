@@ -82,6 +82,18 @@ describe("webgpu elementwise kernels match the CPU", { skip }, () => {
     });
   }
 
+  it("clamp on int32 is exact past 2^24, with fractional and one-sided bounds", async () => {
+    const big = input([2 ** 30 + 1, -(2 ** 30) - 1, 5, -5, -3, 3], [6], "int32");
+    for (const attrs of [
+      { min: -2.5, max: 2.5 },
+      { min: 3 },
+      { max: 2 ** 30 + 1 },
+      { min: -(2 ** 40) },
+    ]) {
+      await matchesCpu("clamp", [big], [6], "int32", attrs, { atol: 0, rtol: 0 });
+    }
+  });
+
   for (const op of binaryOps) {
     const out = comparisonOps.includes(op) ? "bool" : "float32";
     it(`${op} on float32, with broadcast and transposed operands`, async () => {
