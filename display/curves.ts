@@ -15,9 +15,13 @@ import { Figure } from "./plot.js";
 import { gridLayout, panelAxes } from "./subplots.js";
 import { downsample } from "./svgchart.js";
 import { type Clock, systemClock, Throttle } from "./throttle.js";
+import { isTensorLike, readValues, type TensorLike } from "./values.js";
 
 /** One logged point: `epoch` or `step` is the x value; every other number is a metric. */
 export type CurvePoint = Record<string, number>;
+
+/** What `log` accepts: numbers, or one-element CPU tensors (a loss) read as their value. */
+export type CurveInput = Record<string, number | TensorLike>;
 
 /** Options for `display.trainingCurves`. */
 export interface TrainingCurvesOptions {
@@ -41,6 +45,16 @@ const PANELS: { title: string; match: RegExp }[] = [
 
 function panelOf(metric: string): string {
   return PANELS.find((p) => p.match.test(metric))?.title ?? "other";
+}
+
+function numberOf(key: string, v: unknown): number {
+  if (typeof v === "number") return v;
+  if (isTensorLike(v) && v.shape.reduce((a, b) => a * b, 1) === 1) {
+    return readValues(`trainingCurves.log "${key}"`, v).data[0]!;
+  }
+  throw new ValueError(
+    `trainingCurves.log: "${key}" must be a number or a one-element tensor, got ${isTensorLike(v) ? `a tensor of shape [${v.shape.join(", ")}]` : typeof v}`,
+  );
 }
 
 function formatValue(v: number): string {
@@ -82,16 +96,12 @@ export class TrainingCurves implements Displayable {
    *
    * @example
    * curves.log({ epoch: 3, loss: 0.41, valLoss: 0.48 });
+   * curves.log({ step, loss }); // a one-element CPU tensor is read for you
    */
-  log(point: CurvePoint): void {
-    for (const [k, v] of Object.entries(point)) {
-      if (typeof v !== "number") {
-        throw new ValueError(
-          `trainingCurves.log: "${k}" must be a number, got ${typeof v} (call .item() on tensors)`,
-        );
-      }
-    }
-    this.history.push({ ...point });
+  log(point: CurveInput): void {
+    const values: CurvePoint = {};
+    for (const [k, v] of Object.entries(point)) values[k] = numberOf(k, v);
+    this.history.push(values);
     this.throttle.request();
   }
 

@@ -6,7 +6,13 @@
 export type { Comm, DisplayChannel, MimeBundle, MimeMetadata } from "./channel.js";
 export { displayChannel, setDisplayChannel } from "./channel.js";
 export { type ColorScale, type ColorScaleName, colorScales, palette } from "./colormap.js";
-export { type TrainingCurvesOptions, TrainingCurves, trainingCurves } from "./curves.js";
+export {
+  type CurveInput,
+  type CurvePoint,
+  type TrainingCurvesOptions,
+  TrainingCurves,
+  trainingCurves,
+} from "./curves.js";
 export type {
   AxisLayout,
   BarTrace,

@@ -13,6 +13,8 @@ import { encodePng } from "./png.js";
 import { extent } from "./values.js";
 
 const FONT = 'font-family="Helvetica, Arial, sans-serif"';
+/** Most markers one trace draws in the static image. */
+const MAX_MARKERS = 5000;
 
 /**
  * About `count` round tick values covering [lo, hi] (steps of 1, 2 or 5 × 10^k).
@@ -334,8 +336,11 @@ function drawPanel(p: Panel, figTraces: Trace[], out: string[]): void {
       if (mode.includes("markers")) {
         const r = (trace.marker?.size ?? 6) / 2;
         const fill = trace.marker?.color ?? color;
+        // A static image of 60k embedding points is megabytes and no clearer
+        // than an even sample of them; the interactive chart keeps them all.
+        const stride = Math.ceil(thin.y.length / MAX_MARKERS);
         thin.y.forEach((yv, i) => {
-          if (Number.isFinite(yv))
+          if (i % stride === 0 && Number.isFinite(yv))
             out.push(
               `<circle cx="${px(xs[i]!).toFixed(1)}" cy="${py(yv).toFixed(1)}" r="${r}" fill="${fill}" fill-opacity="0.8"/>`,
             );

@@ -80,12 +80,27 @@ test("close sends the final state immediately; outside a kernel it prints a line
   assert.equal(clock.pendingTimers, 0);
 });
 
-test("non-numbers are rejected with a hint", () => {
+test("one-element tensors are read; anything else is rejected with a hint", () => {
   const curves = trainingCurves({ clock: new FakeClock() });
+  const loss = {
+    shape: [],
+    dtype: "float32",
+    device: "cpu",
+    dataSync: () => Float32Array.of(0.25),
+    data: async () => Float32Array.of(0.25),
+  };
+  curves.log({ step: 0, loss });
+  assert.deepEqual(curves.history, [{ step: 0, loss: 0.25 }]);
+  const batch = { ...loss, shape: [2] };
+  assert.throws(
+    () => curves.log({ loss: batch }),
+    /"loss" must be a number or a one-element tensor, got a tensor of shape \[2\]/,
+  );
   assert.throws(
     () => curves.log({ loss: {} as unknown as number }),
     (e: unknown) =>
-      e instanceof LecternError && /"loss" must be a number.*\.item\(\)/.test(e.message),
+      e instanceof LecternError &&
+      /"loss" must be a number or a one-element tensor, got object/.test(e.message),
   );
 });
 

@@ -116,3 +116,9 @@ test("downsample keeps each bucket's extremes, the ends and NaN gaps", () => {
   const short = [1, 2, 3];
   assert.equal(downsample(short, short, 10).y, short);
 });
+
+test("huge scatter clouds are sampled evenly in the static image", () => {
+  const y = Array.from({ length: 12_000 }, (_, i) => i % 97);
+  const svg = renderSvg({ data: [{ type: "scatter", mode: "markers", y }], layout: {} });
+  assert.equal([...svg.matchAll(/<circle /g)].length, 4000);
+});
