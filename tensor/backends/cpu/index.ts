@@ -11,6 +11,7 @@ import { kernels as indexing } from "./indexing.js";
 import { kernels as interpolate } from "./interpolate.js";
 import { kernels as layout } from "./layout.js";
 import { kernels as matmul } from "./matmul.js";
+import { kernels as nativeElementwise } from "./native_elementwise.js";
 import { kernels as normalization } from "./normalization.js";
 import { kernels as pool } from "./pool.js";
 import { kernels as reduce } from "./reduce.js";
@@ -47,6 +48,8 @@ const families: Record<string, KernelFn>[] = [
   unfold,
   interpolate,
   normalization,
+  // after the families whose kernels it speeds up (and falls back to)
+  nativeElementwise,
 ];
 for (const family of families) {
   for (const [op, fn] of Object.entries(family)) registerKernel(op, "cpu", fn);

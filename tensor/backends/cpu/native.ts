@@ -28,6 +28,18 @@ export interface NativeAddon {
     ldc: number,
     accumulate: boolean,
   ): void;
+  /**
+   * out = op(inputs) over `shape` (row-major out); operand i starts at
+   * offsets[i] and steps strides[i * shape.length + d] along dim d.
+   */
+  elementwise(
+    op: number,
+    shape: Int32Array,
+    out: Float32Array | Uint8Array,
+    inputs: ArrayBufferView[],
+    offsets: Int32Array,
+    strides: Int32Array,
+  ): void;
   /** unfold.ts's windowTransfer; geometry is inSize, outSize, kernel, stride, padding, dilation. */
   windowTransfer(
     image: Float32Array,

@@ -8,6 +8,7 @@
 #include <node_api.h>
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
@@ -238,6 +239,141 @@ static void windowTransfer(float* image, float* cols, long channels, const int32
 }
 
 // ---------------------------------------------------------------------------
+// Elementwise float32 ops over strided views (broadcasts have stride 0). The
+// caller merges dims first, so most calls are one flat loop that the
+// compiler vectorises; results match elementwise.ts (math in double, NaN
+// propagation of maximum/minimum/relu).
+
+enum ElementOp {
+  kAdd, kSub, kMul, kDiv, kMaximum, kMinimum,
+  kEq, kNe, kLt, kLe, kGt, kGe,
+  kNeg, kRelu, kExp, kLog, kAbs, kSqrt, kSigmoid, kTanh, kCopy,
+  kWhere,
+  kOpCount
+};
+
+template <int Op>
+static inline float apply1(float x) {
+  if (Op == kNeg) return -x;
+  if (Op == kRelu) return x != x ? x : (x > 0 ? x : 0.0f);
+  if (Op == kExp) return (float)std::exp((double)x);
+  if (Op == kLog) return (float)std::log((double)x);
+  if (Op == kAbs) return std::fabs(x);
+  if (Op == kSqrt) return (float)std::sqrt((double)x);
+  if (Op == kSigmoid) {
+    double d = x;
+    return (float)(d >= 0 ? 1 / (1 + std::exp(-d)) : std::exp(d) / (1 + std::exp(d)));
+  }
+  if (Op == kTanh) return (float)std::tanh((double)x);
+  return x;
+}
+
+template <int Op>
+static inline float apply2(float a, float b) {
+  if (Op == kAdd) return a + b;
+  if (Op == kSub) return a - b;
+  if (Op == kMul) return a * b;
+  if (Op == kDiv) return a / b;
+  if (Op == kMaximum) return (a != a || b != b) ? NAN : (a > b ? a : b);
+  return (a != a || b != b) ? NAN : (a < b ? a : b);
+}
+
+template <int Op>
+static inline uint8_t compare(float a, float b) {
+  if (Op == kEq) return a == b;
+  if (Op == kNe) return a != b;
+  if (Op == kLt) return a < b;
+  if (Op == kLe) return a <= b;
+  if (Op == kGt) return a > b;
+  return a >= b;
+}
+
+/** One row of n outputs; s0..s2 are the operands' strides along it. */
+template <int Op>
+static void elementRow(void* out, const void* const* in, long n, const long* s) {
+  if (Op <= kMinimum) {
+    float* o = (float*)out;
+    const float *a = (const float*)in[0], *b = (const float*)in[1];
+    if (s[0] == 1 && s[1] == 1)
+      for (long i = 0; i < n; i++) o[i] = apply2<Op>(a[i], b[i]);
+    else if (s[0] == 1 && s[1] == 0)
+      for (long i = 0; i < n; i++) o[i] = apply2<Op>(a[i], b[0]);
+    else if (s[0] == 0 && s[1] == 1)
+      for (long i = 0; i < n; i++) o[i] = apply2<Op>(a[0], b[i]);
+    else
+      for (long i = 0; i < n; i++) o[i] = apply2<Op>(a[i * s[0]], b[i * s[1]]);
+  } else if (Op <= kGe) {
+    uint8_t* o = (uint8_t*)out;
+    const float *a = (const float*)in[0], *b = (const float*)in[1];
+    if (s[0] == 1 && s[1] == 1)
+      for (long i = 0; i < n; i++) o[i] = compare<Op>(a[i], b[i]);
+    else if (s[0] == 1 && s[1] == 0)
+      for (long i = 0; i < n; i++) o[i] = compare<Op>(a[i], b[0]);
+    else
+      for (long i = 0; i < n; i++) o[i] = compare<Op>(a[i * s[0]], b[i * s[1]]);
+  } else if (Op <= kCopy) {
+    float* o = (float*)out;
+    const float* a = (const float*)in[0];
+    if (s[0] == 1)
+      for (long i = 0; i < n; i++) o[i] = apply1<Op>(a[i]);
+    else
+      for (long i = 0; i < n; i++) o[i] = apply1<Op>(a[i * s[0]]);
+  } else {
+    float* o = (float*)out;
+    const uint8_t* c = (const uint8_t*)in[0];
+    const float *a = (const float*)in[1], *b = (const float*)in[2];
+    if (s[0] == 1 && s[1] == 1 && s[2] == 0)
+      for (long i = 0; i < n; i++) o[i] = c[i] ? a[i] : b[0];
+    else
+      for (long i = 0; i < n; i++) o[i] = c[i * s[0]] ? a[i * s[1]] : b[i * s[2]];
+  }
+}
+
+typedef void (*RowFn)(void*, const void* const*, long, const long*);
+
+template <int... Ops>
+struct RowTable {
+  static constexpr RowFn fns[] = {elementRow<Ops>...};
+};
+template <int... Ops>
+constexpr RowFn RowTable<Ops...>::fns[];
+
+static const RowFn* rowFns =
+    RowTable<kAdd, kSub, kMul, kDiv, kMaximum, kMinimum, kEq, kNe, kLt, kLe, kGt, kGe, kNeg, kRelu,
+             kExp, kLog, kAbs, kSqrt, kSigmoid, kTanh, kCopy, kWhere>::fns;
+
+static int arity(int op) { return op <= kGe ? 2 : op <= kCopy ? 1 : 3; }
+
+/**
+ * Walks the output [shape] in row-major order; operand i starts at
+ * base[i] (already offset) and steps strides[i * nd + d] along dim d.
+ */
+static void elementwise(int op, int nd, const long* shape, uint8_t* out, size_t outItem,
+                        const uint8_t* const* base, const size_t* item, const long* strides) {
+  const int nin = arity(op);
+  long rows = 1;
+  for (int d = 0; d < nd - 1; d++) rows *= shape[d];
+  const long n = nd == 0 ? 1 : shape[nd - 1];
+  long inner[3] = {0, 0, 0};
+  for (int i = 0; i < nin; i++) inner[i] = nd == 0 ? 1 : strides[i * nd + nd - 1];
+  std::vector<long> index(nd > 0 ? nd : 1, 0);
+  const void* ptr[3];
+  RowFn row = rowFns[op];
+  for (long r = 0; r < rows; r++) {
+    for (int i = 0; i < nin; i++) {
+      long at = 0;
+      for (int d = 0; d < nd - 1; d++) at += index[d] * strides[i * nd + d];
+      ptr[i] = base[i] + at * (long)item[i];
+    }
+    row(out + r * n * outItem, ptr, n, inner);
+    for (int d = nd - 2; d >= 0; d--) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Node-API glue. Arguments are checked for type and bounds so that a bug in
 // the caller throws instead of corrupting memory.
 
@@ -331,6 +467,87 @@ static napi_value WindowTransfer(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+static bool getArray(napi_env env, napi_value v, uint8_t** data, size_t* length, size_t* item,
+                     napi_typedarray_type* type) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) return false;
+  void* raw;
+  napi_get_typedarray_info(env, v, type, length, &raw, nullptr, nullptr);
+  *data = (uint8_t*)raw;
+  *item = *type == napi_float32_array || *type == napi_int32_array ? 4 : 1;
+  return *type == napi_float32_array || *type == napi_uint8_array;
+}
+
+// elementwise(op, shape Int32Array, out, [inputs], offsets Int32Array, strides Int32Array)
+static napi_value Elementwise(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t op;
+  if (argc != 6 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < 0 || op >= kOpCount)
+    return fail(env, "elementwise: bad op");
+  const int nin = arity(op);
+  napi_typedarray_type type;
+  size_t len;
+  void* raw;
+  bool is = false;
+  napi_is_typedarray(env, argv[1], &is);
+  if (!is) return fail(env, "elementwise: bad shape");
+  napi_get_typedarray_info(env, argv[1], &type, &len, &raw, nullptr, nullptr);
+  if (type != napi_int32_array || len > 16) return fail(env, "elementwise: bad shape");
+  const int nd = (int)len;
+  long shape[16];
+  long size = 1;
+  for (int d = 0; d < nd; d++) {
+    shape[d] = ((const int32_t*)raw)[d];
+    if (shape[d] < 0) return fail(env, "elementwise: bad shape");
+    size *= shape[d];
+  }
+  uint8_t* out;
+  size_t outLen, outItem;
+  napi_typedarray_type outType;
+  if (!getArray(env, argv[2], &out, &outLen, &outItem, &outType) || (long)outLen < size ||
+      (outType == napi_uint8_array) != (op >= kEq && op <= kGe))
+    return fail(env, "elementwise: bad output");
+  const int32_t *offsets, *strides32;
+  napi_is_typedarray(env, argv[4], &is);
+  if (!is) return fail(env, "elementwise: bad offsets");
+  napi_get_typedarray_info(env, argv[4], &type, &len, &raw, nullptr, nullptr);
+  if (type != napi_int32_array || (int)len != nin) return fail(env, "elementwise: bad offsets");
+  offsets = (const int32_t*)raw;
+  napi_is_typedarray(env, argv[5], &is);
+  if (!is) return fail(env, "elementwise: bad strides");
+  napi_get_typedarray_info(env, argv[5], &type, &len, &raw, nullptr, nullptr);
+  if (type != napi_int32_array || (int)len != nin * nd) return fail(env, "elementwise: bad strides");
+  strides32 = (const int32_t*)raw;
+  long strides[48];
+  const uint8_t* base[3];
+  size_t items[3];
+  for (int i = 0; i < nin; i++) {
+    napi_value v;
+    napi_get_element(env, argv[3], i, &v);
+    uint8_t* data;
+    size_t dataLen, dataItem;
+    napi_typedarray_type dataType;
+    if (!getArray(env, v, &data, &dataLen, &dataItem, &dataType) ||
+        (dataType == napi_uint8_array) != (op == kWhere && i == 0))
+      return fail(env, "elementwise: bad input");
+    long last = offsets[i];
+    for (int d = 0; d < nd; d++) {
+      strides[i * nd + d] = strides32[i * nd + d];
+      if (strides[i * nd + d] < 0) return fail(env, "elementwise: bad strides");
+      if (shape[d] > 0) last += (shape[d] - 1) * strides[i * nd + d];
+    }
+    if (offsets[i] < 0 || (size > 0 && last >= (long)dataLen))
+      return fail(env, "elementwise: input out of bounds");
+    base[i] = data + (size_t)offsets[i] * dataItem;
+    items[i] = dataItem;
+  }
+  if (size > 0) elementwise(op, nd, shape, out, outItem, base, items, strides);
+  return nullptr;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -356,6 +573,7 @@ static napi_value IsaName(napi_env env, napi_callback_info) {
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"elementwise", nullptr, Elementwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"windowTransfer", nullptr, WindowTransfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
