@@ -87,6 +87,24 @@ fn remainder_f(a: f32, b: f32) -> f32 {
   let r = a - b * trunc(a / b);
   return select(r, r + b, r != 0.0 && ((r < 0.0) != (b < 0.0)));
 }
+// Integer power by squaring (exact where float32 is not); negative powers as the CPU truncates them.
+fn pow_i(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) { return 1; }
+    if (a == -1) { return select(1, -1, (b & 1) != 0); }
+    return 0;
+  }
+  var result = 1;
+  var base = a;
+  var e = b;
+  loop {
+    if (e == 0) { break; }
+    if ((e & 1) != 0) { result *= base; }
+    base *= base;
+    e = e >> 1u;
+  }
+  return result;
+}
 fn remainder_i(a: i32, b: i32) -> i32 {
   if (b == 0) { return 0; }
   let r = a % b;
@@ -252,6 +270,7 @@ const binaryF32: Record<BinaryOp, (a: string, b: string) => string> = {
 };
 
 const binaryI32: Partial<Record<BinaryOp, (a: string, b: string) => string>> = {
+  pow: (a, b) => `pow_i(${a}, ${b})`,
   add: (a, b) => `(${a} + ${b})`,
   sub: (a, b) => `(${a} - ${b})`,
   mul: (a, b) => `(${a} * ${b})`,

@@ -151,6 +151,12 @@ describe("webgpu elementwise kernels match the CPU", { skip }, () => {
     });
   }
 
+  it("pow on int32 is exact past 2^24, negative exponents as the CPU", async () => {
+    const a = input([3, -3, 2, 7, 1, -1, -1, 2, 0, 5], [10], "int32");
+    const b = input([19, 19, 30, 0, -5, -3, -4, -1, 0, 3], [10], "int32");
+    await matchesCpu("pow", [a, b], [10], "int32", {}, { atol: 0, rtol: 0 });
+  });
+
   it("logical ops on bool", async () => {
     const a = [0, 1, 0, 1];
     const b = [0, 0, 1, 1];
