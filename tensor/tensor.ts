@@ -270,6 +270,17 @@ export class Tensor {
     return this.toString();
   }
 
+  /**
+   * Iterates over the first dim, like a Python loop over a tensor.
+   *
+   * @example
+   * for (const row of lt.eye(2)) console.log(row.arraySync());
+   */
+  *[Symbol.iterator](): IterableIterator<Tensor> {
+    if (this.ndim === 0) throw new ValueError("iteration over a 0-d tensor; use item() instead");
+    for (let i = 0; i < this.shape[0]; i++) yield views.select(this, 0, i);
+  }
+
   /** The MIME bundle Jupyter shows for this tensor (see `setTensorDisplay`). */
   [Symbol.for("Jupyter.display")](): Record<string, unknown> | Promise<Record<string, unknown>> {
     return displayBundle(this);

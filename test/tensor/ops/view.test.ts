@@ -43,6 +43,16 @@ describe("views", () => {
     assert.throws(() => m.select(1, 3), lt.IndexError);
   });
 
+  it("iterate over the first dim", () => {
+    const rows = [...lt.arange(6).reshape([3, 2])].map((r) => r.arraySync());
+    assert.deepEqual(rows, [
+      [0, 1],
+      [2, 3],
+      [4, 5],
+    ]);
+    assert.throws(() => [...lt.tensor(1)], lt.ValueError);
+  });
+
   it("backward of a slice fills the rest with zeros", () => {
     const x = lt.ones([2, 3], { requiresGrad: true });
     x.index(":", "1:").mul(2).sum().backward();
