@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Runs every compiled test (dist/test/**/*.test.js) with node's built-in test
-// runner. Arguments narrow the run to test files whose path contains one of
-// them, e.g. `npm test -- tensor/ kernel/protocol`.
-import { spawnSync } from "node:child_process";
+// runner and prints its normal summary. Arguments narrow the run to test
+// files whose path contains one of them, e.g. `npm test -- tensor/ kernel/`.
+// Each file gets a time limit (LECTERN_TEST_TIMEOUT_S, default 900 s): a file
+// that hangs is cancelled and reported as failed, and the run goes on.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { run } from "node:test";
+import { spec, tap } from "node:test/reporters";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -25,10 +28,14 @@ const files = collect(testDir).filter(
   (f) => filters.length === 0 || filters.some((s) => relative(testDir, f).includes(s)),
 );
 if (files.length === 0) {
-  console.error(
-    `no test files found under ${testDir}${filters.length ? ` matching ${filters.join(", ")}` : ""}`,
-  );
+  const which = filters.length ? ` matching ${filters.join(", ")}` : "";
+  console.error(`no test files found under ${testDir}${which}`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--test", ...files], { stdio: "inherit", cwd: root });
-process.exit(result.status ?? 1);
+
+const timeout = Number(process.env.LECTERN_TEST_TIMEOUT_S ?? 900) * 1000;
+const stream = run({ files, timeout, concurrency: 1 });
+stream.on("test:fail", () => {
+  process.exitCode = 1;
+});
+stream.compose(process.stdout.isTTY ? new spec() : tap).pipe(process.stdout);
