@@ -69,6 +69,20 @@ export function setTensorDisplay(fn: TensorDisplay | undefined): void {
   display = fn;
 }
 
+/**
+ * The text of `t`: the installed display's `text/plain` when it gives one
+ * synchronously (CPU tensors), so `String(t)` and the notebook agree; else
+ * `formatTensor`.
+ */
+export function tensorText(t: Tensor): string {
+  if (display !== undefined && t.device === "cpu" && !t.storage.disposed) {
+    const bundle = display(t);
+    if (!(bundle instanceof Promise) && typeof bundle["text/plain"] === "string")
+      return bundle["text/plain"];
+  }
+  return formatTensor(t);
+}
+
 /** The MIME bundle of `t`: the installed display, or `{ "text/plain": ... }`. */
 export function displayBundle(
   t: Tensor,

@@ -96,9 +96,10 @@ describe("creation", () => {
     const x = lt.tensor([1, 2]);
     const show = (t: lt.Tensor) => (t as any)[Symbol.for("Jupyter.display")]();
     assert.deepEqual(show(x), { "text/plain": "tensor([1., 2.])" });
-    lt.setTensorDisplay((t) => ({ "text/html": `<b>${t.shape}</b>` }));
+    lt.setTensorDisplay((t) => ({ "text/plain": `T${t.shape}`, "text/html": `<b>${t.shape}</b>` }));
     try {
-      assert.deepEqual(show(x), { "text/html": "<b>2</b>" });
+      assert.deepEqual(show(x), { "text/plain": "T2", "text/html": "<b>2</b>" });
+      assert.equal(String(x), "T2");
     } finally {
       lt.setTensorDisplay(undefined);
     }
