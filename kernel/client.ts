@@ -181,8 +181,12 @@ export class KernelClient extends EventEmitter {
     super();
   }
 
+  /** The kernel's process id (never a group or broadcast id: a caller may signal it). */
   get pid(): number {
-    return this.conn.process.pid ?? -1;
+    const pid = this.conn.process.pid;
+    if (pid === undefined || pid <= 1)
+      throw new Error("the kernel process has no pid (it failed to start)");
+    return pid;
   }
 
   get connectionFile(): string {
@@ -407,6 +411,8 @@ export class KernelClient extends EventEmitter {
         this.pending.delete(header.msg_id);
         reject(new Error(`no ${msgType.replace("_request", "_reply")} within ${timeoutMs} ms`));
       }, timeoutMs);
+      // A request left unanswered (comm messages have no reply) must not keep the process alive.
+      timer.unref();
       this.pending.set(header.msg_id, {
         resolve: (m) => {
           clearTimeout(timer);
@@ -451,6 +457,8 @@ export class KernelClient extends EventEmitter {
     this.running.set(msgId, run);
     let timedOut = false;
     let timer: NodeJS.Timeout | undefined;
+    // ZeroMQ's pending receives do not keep Node's event loop alive; a running cell must.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     const timeout = new Promise<"timeout">((r) => {
       if (options.timeoutMs !== undefined)
         timer = setTimeout(() => r("timeout"), options.timeoutMs);
@@ -517,6 +525,7 @@ export class KernelClient extends EventEmitter {
       return { status: "died", executionCount: null, outputs: run.outputs };
     } finally {
       clearTimeout(timer);
+      clearInterval(keepAlive);
       this.running.delete(msgId);
     }
   }

@@ -170,7 +170,7 @@ class Kernel {
     this.captureStreams();
     setDisplayChannel(this.displayChannel());
     setInterruptCheck(() => this.checkInterrupt());
-    process.on("SIGINT", () => this.onInterrupt(Atomics.load(this.flags, Slot.generation)));
+    process.on("SIGINT", () => this.onSignal());
     process.on("uncaughtException", (err) => this.reportStray(err, "uncaught exception"));
     process.on("unhandledRejection", (err) => this.reportStray(err, "unhandled promise rejection"));
     // Warm up in the background: the first cell then does not pay for loading
@@ -401,6 +401,7 @@ class Kernel {
       allowStdin: c.allow_stdin === true,
       silent,
       count,
+      seq: req.seq,
     });
     if (outcome.error) {
       if (!silent) this.send("iopub", "error", outcome.error, parent);
@@ -482,7 +483,7 @@ class Kernel {
   private async runCell(
     code: string,
     parent: ParentRef,
-    options: { label: string; allowStdin: boolean; silent: boolean; count: number },
+    options: { label: string; allowStdin: boolean; silent: boolean; count: number; seq: number },
   ): Promise<{
     error?: JupyterError;
     result?: { data: MimeBundle; metadata: Record<string, unknown> };
@@ -540,6 +541,13 @@ class Kernel {
     const g = globalThis as Record<string, unknown>;
     for (const name of compiled.declared) if (!(name in g)) g[name] = undefined;
 
+    // An interrupt that arrived after this request (while earlier work kept
+    // the main thread busy) is meant for this cell: it does not run.
+    const pendingInterrupt =
+      Atomics.load(this.flags, Slot.interrupt) === 1 &&
+      Atomics.load(this.flags, Slot.interruptSeq) >= options.seq;
+    Atomics.store(this.flags, Slot.interrupt, 0);
+    if (pendingInterrupt) return { error: formatError(new KeyboardInterrupt(), () => undefined) };
     const generation = Atomics.add(this.flags, Slot.generation, 1) + 1;
     const execution: Execution = {
       parent,
@@ -547,7 +555,6 @@ class Kernel {
       allowStdin: options.allowStdin,
       cancelled: false,
     };
-    Atomics.store(this.flags, Slot.interrupt, 0);
     Atomics.store(this.flags, Slot.executing, 1);
     this.current = execution;
     this.post({ kind: "executing", parent });
@@ -628,6 +635,24 @@ class Kernel {
     execution.cancelled = true;
     Atomics.store(this.flags, Slot.acknowledged, generation);
     this.interruptCurrent?.();
+  }
+
+  /**
+   * SIGINT from outside (interrupt_mode "signal", or Ctrl-C in a terminal):
+   * like an interrupt_request, it also stops a cell that was already queued
+   * when the signal came, since the sender meant the work in progress.
+   */
+  private onSignal(): void {
+    const latest = Math.max(0, ...this.queue.map((r) => r.seq));
+    if (latest > 0 || this.current) {
+      Atomics.store(
+        this.flags,
+        Slot.interruptSeq,
+        Math.max(latest, Atomics.load(this.flags, Slot.interruptSeq)),
+      );
+      Atomics.store(this.flags, Slot.interrupt, 1);
+    }
+    this.onInterrupt(Atomics.load(this.flags, Slot.generation));
   }
 
   private checkInterrupt(): void {

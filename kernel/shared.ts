@@ -19,6 +19,8 @@ export const Slot = {
   stdinState: 4,
   /** Byte length of the stored stdin reply. */
   stdinLength: 5,
+  /** Sequence number of the last shell request received before the latest interrupt. */
+  interruptSeq: 6,
 } as const;
 
 const HEADER_BYTES = 64;
@@ -59,6 +61,8 @@ export interface ParentRef {
 export type ToMain =
   | {
       kind: "request";
+      /** Arrival order at the wire thread (shell requests), to tell which cells an interrupt concerns. */
+      seq: number;
       channel: "shell" | "control";
       ids: Uint8Array[];
       header: Record<string, unknown>;

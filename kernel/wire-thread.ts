@@ -118,6 +118,7 @@ function answer(channel: "shell" | "control", msg: Message, type: string, conten
 }
 
 let stuckTimer: NodeJS.Timeout | undefined;
+let requestSeq = 0;
 /** The execute_request of the running cell (outputs about it belong there). */
 let executingParent: ParentRef | undefined;
 
@@ -130,6 +131,7 @@ let executingParent: ParentRef | undefined;
  * restart instead of being left with a silent, busy kernel.
  */
 function interrupt(): void {
+  Atomics.store(flags, Slot.interruptSeq, requestSeq);
   Atomics.store(flags, Slot.interrupt, 1);
   Atomics.store(flags, Slot.stdinState, 2);
   Atomics.notify(flags, Slot.stdinState);
@@ -153,8 +155,10 @@ function interrupt(): void {
 }
 
 function forward(channel: "shell" | "control", msg: Message): void {
+  if (channel === "shell") requestSeq++;
   toMain({
     kind: "request",
+    seq: requestSeq,
     channel,
     ids: msg.ids,
     header: msg.header as unknown as Record<string, unknown>,

@@ -154,6 +154,18 @@ describe("kernel execution", () => {
     assert.equal(resultText((await run("survivor")).outputs), "'alive'");
   });
 
+  it("SIGINT to the kernel process interrupts too (interrupt_mode signal)", async () => {
+    const pending = run("while (true) {}");
+    await sleep(400);
+    process.kill(k.client.pid, "SIGINT");
+    assert.equal((await pending).error?.ename, "KeyboardInterrupt");
+    const waiting = run("await new Promise((r) => setTimeout(r, 60_000))");
+    await sleep(400);
+    process.kill(k.client.pid, "SIGINT");
+    assert.equal((await waiting).error?.ename, "KeyboardInterrupt");
+    assert.ok(k.client.alive);
+  });
+
   it("interrupts an async loop", async () => {
     const pending = run("let steps = 0;\nwhile (true) { steps++; await Promise.resolve(steps); }");
     await sleep(400);
@@ -170,6 +182,19 @@ describe("kernel execution", () => {
     await k.client.interrupt();
     assert.equal((await pending).error?.ename, "KeyboardInterrupt");
     assert.equal(resultText((await run("1")).outputs), "1");
+  });
+
+  it("interrupts tensor ops in a synchronous loop after an await (the tensor interrupt check)", async () => {
+    // After an `await`, breakOnSigint no longer guards the code; only the
+    // check every tensor op runs (tensor/interrupt.ts) can stop this loop.
+    const pending = run(
+      "await null;\nlet ops = 0;\nconst z = lt.zeros([4]);\nwhile (true) { z.add(1); ops++; }",
+    );
+    await sleep(500);
+    await k.client.interrupt();
+    const r = await pending;
+    assert.equal(r.error?.ename, "KeyboardInterrupt");
+    assert.ok(Number(resultText((await run("ops")).outputs)) > 0);
   });
 
   it("survives process.exit and stack overflow with a clear error", async () => {

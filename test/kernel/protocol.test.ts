@@ -239,8 +239,19 @@ describe("kernel protocol", () => {
     assert.match(String(r.content.message), /not supported/);
   });
 
-  it("comm_open for an unknown target is closed; comm_info lists none", async () => {
-    const info = await k.client.request("comm_info_request", {});
+  it("comm_open for an unknown target is answered with comm_close", async () => {
+    const closes: string[] = [];
+    const listener = (m: { header: { msg_type: string }; content: Record<string, unknown> }) => {
+      if (m.header.msg_type === "comm_close") closes.push(String(m.content.comm_id));
+    };
+    k.client.on("iopub", listener);
+    void k.client
+      .request("comm_open", { comm_id: "nobody-home", target_name: "missing", data: {} })
+      .catch(() => undefined);
+    await sleep(300);
+    k.client.off("iopub", listener);
+    assert.deepEqual(closes, ["nobody-home"]);
+    const info = await k.client.request("comm_info_request", { target_name: "missing" });
     assert.deepEqual(info.content.comms, {});
   });
 
@@ -269,6 +280,66 @@ describe("kernel protocol", () => {
     );
     assert.equal(resultText(r.outputs), "'undefined undefined'");
     assert.match(k.stderr(), /invalid HMAC signature/);
+  });
+
+  it("survives malformed frames and keeps serving", async () => {
+    const sock = new zmq.Dealer({ linger: 0 });
+    sock.connect(`tcp://${k.info.ip}:${k.info.shell_port}`);
+    const signer = new Signer(k.info.key);
+    const badJson = [
+      Buffer.from("{not json"),
+      Buffer.from("{}"),
+      Buffer.from("{}"),
+      Buffer.from("{}"),
+    ];
+    const garbage: Buffer[][] = [
+      [Buffer.from("random bytes")],
+      [Buffer.from("<IDS|MSG>"), Buffer.from("sig")],
+      [Buffer.from("<IDS|MSG>"), Buffer.from(signer.sign(badJson)), ...badJson],
+      [Buffer.alloc(100_000, 7)],
+    ];
+    for (const frames of garbage) await sock.send(frames);
+    const unknown = encode(
+      {
+        header: newHeader("frobnicate_request", "x"),
+        parent_header: {},
+        metadata: {},
+        content: {},
+      },
+      signer,
+    );
+    await sock.send(unknown);
+    sock.close();
+    await sleep(200);
+    assert.ok(k.client.alive);
+    assert.equal(resultText((await k.client.execute("'served'")).outputs), "'served'");
+    assert.equal(await heartbeat(k.info, "after-garbage"), "after-garbage");
+  });
+
+  it("comms: a target registered in a cell answers comm_open and comm_msg", async () => {
+    const setup = await k.client.execute(
+      "display.displayChannel()!.registerCommTarget('echo', (comm, data) => {\n" +
+        "  comm.send({ opened: data });\n" +
+        "  comm.onMessage((d) => comm.send({ echo: d }));\n" +
+        "});",
+    );
+    assert.equal(setup.status, "ok", JSON.stringify(setup.error));
+    const seen: Record<string, unknown>[] = [];
+    const listener = (m: { header: { msg_type: string }; content: Record<string, unknown> }) => {
+      if (m.header.msg_type === "comm_msg") seen.push(m.content.data as Record<string, unknown>);
+    };
+    k.client.on("iopub", listener);
+    const commId = "comm-test-1";
+    const send = (type: string, content: object) =>
+      k.client.request(type, content).catch(() => undefined);
+    void send("comm_open", { comm_id: commId, target_name: "echo", data: { hello: 1 } });
+    await sleep(300);
+    void send("comm_msg", { comm_id: commId, data: { ping: 2 } });
+    await sleep(300);
+    const info = await k.client.request("comm_info_request", { target_name: "echo" });
+    k.client.off("iopub", listener);
+    assert.deepEqual(seen, [{ opened: { hello: 1 } }, { echo: { ping: 2 } }]);
+    assert.deepEqual(info.content.comms, { [commId]: { target_name: "echo" } });
   });
 
   it("user_expressions are evaluated after the cell", async () => {
