@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import * as lt from "../../../../tensor/index.js";
+import * as lt from "../../../../index.js";
 import { skip } from "./harness.js";
 
 interface Params {
@@ -59,7 +59,46 @@ async function train(device: string, steps: number): Promise<number[]> {
   return losses;
 }
 
+/** LeNet-5 from nn layers, trained with SGD + momentum through optim: per-step losses. */
+async function trainLeNet(device: string, steps: number): Promise<number[]> {
+  const { nn, optim } = lt;
+  lt.manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(16 * 5 * 5, 84),
+    new nn.ReLU(),
+    new nn.Linear(84, 10),
+  );
+  model.to(device);
+  const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+  const x = lt.randn([4, 1, 28, 28]).to(device);
+  const y = lt.randint(0, 10, [4]).to(device);
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const loss = nn.functional.crossEntropy(model(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    losses.push(Number(await loss.item()));
+  }
+  return losses;
+}
+
 describe("training on webgpu", { skip }, () => {
+  it("LeNet-5 (nn layers, optim.SGD with momentum) gives the CPU's losses to 1e-4", async () => {
+    const cpu = await trainLeNet("cpu", 3);
+    const gpu = await trainLeNet("webgpu", 3);
+    for (const [i, l] of cpu.entries()) {
+      assert.ok(Math.abs(gpu[i] - l) <= 1e-4, `step ${i}: webgpu ${gpu[i]} vs cpu ${l}`);
+    }
+  });
+
   it("gives the CPU's losses to 1e-4 for a small LeNet", async () => {
     const cpu = await train("cpu", 4);
     const gpu = await train("webgpu", 4);
