@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
-import { inspect } from "node:util";
+import { inspect, promisify } from "node:util";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import {
@@ -263,12 +263,13 @@ class Kernel {
         if (!execution.cancelled) return (fn as (...a: unknown[]) => unknown)(...args);
       };
     };
-    g.setTimeout = (fn: unknown, ...rest: unknown[]) =>
-      (timers.setTimeout as (...a: unknown[]) => unknown)(wrap(fn), ...rest);
-    g.setInterval = (fn: unknown, ...rest: unknown[]) =>
-      (timers.setInterval as (...a: unknown[]) => unknown)(wrap(fn), ...rest);
-    g.setImmediate = (fn: unknown, ...rest: unknown[]) =>
-      (timers.setImmediate as (...a: unknown[]) => unknown)(wrap(fn), ...rest);
+    for (const name of ["setTimeout", "setInterval", "setImmediate"] as const) {
+      const original = timers[name] as unknown as ((...a: unknown[]) => unknown) &
+        Record<symbol, unknown>;
+      const wrapped = (fn: unknown, ...rest: unknown[]) => original(wrap(fn), ...rest);
+      // util.promisify(setTimeout) relies on this symbol.
+      g[name] = Object.assign(wrapped, { [promisify.custom]: original[promisify.custom] });
+    }
   }
 
   private loaderRegistered = false;

@@ -4,7 +4,40 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { resultText, sleep, startTestKernel, streamText, type TestKernel } from "./harness.js";
+import {
+  heartbeat,
+  resultText,
+  sleep,
+  startTestKernel,
+  streamText,
+  type TestKernel,
+} from "./harness.js";
+
+describe("a loop that cannot be interrupted", () => {
+  it("is reported to the user instead of leaving a silent busy kernel", {
+    timeout: 60_000,
+  }, async () => {
+    const k = await startTestKernel();
+    try {
+      await k.client.execute("1");
+      const texts: string[] = [];
+      k.client.on(
+        "iopub",
+        (m: { header: { msg_type: string }; content: Record<string, unknown> }) => {
+          if (m.header.msg_type === "stream") texts.push(String(m.content.text));
+        },
+      );
+      void k.client.execute("await null;\nwhile (true) {}");
+      await sleep(500);
+      await k.client.interrupt();
+      await sleep(4000);
+      assert.match(texts.join(""), /did not stop.*Restart the kernel/s);
+      assert.equal(await heartbeat(k.info, "alive"), "alive");
+    } finally {
+      await k.client.shutdown();
+    }
+  });
+});
 
 describe("kernel execution", () => {
   let k: TestKernel;
@@ -195,6 +228,13 @@ describe("kernel execution", () => {
     const r = await pending;
     assert.equal(r.error?.ename, "KeyboardInterrupt");
     assert.ok(Number(resultText((await run("ops")).outputs)) > 0);
+  });
+
+  it("util.promisify(setTimeout) still works with the kernel's timers", async () => {
+    const r = await run(
+      "const { promisify } = require('node:util');\nawait promisify(setTimeout)(5, 'slept')",
+    );
+    assert.equal(resultText(r.outputs), "'slept'");
   });
 
   it("survives process.exit and stack overflow with a clear error", async () => {
