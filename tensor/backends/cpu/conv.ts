@@ -5,7 +5,7 @@
 // a transposed convolution is the input gradient of the convolution it
 // undoes, so three functions cover conv1d/2d/3d and convTranspose1d/2d/3d.
 import type { KernelFn } from "../backend.js";
-import { gemm, rowMajor, transposed } from "./gemm.js";
+import { gemm, type MatrixView, rowMajor, transposed } from "./gemm.js";
 import { nativeKernels } from "./native.js";
 import { col2im, denseData, im2col, type SlidingWindow, volume } from "./unfold.js";
 
@@ -57,23 +57,6 @@ function groupSizes(g: ConvGeometry): GroupSizes {
   };
 }
 
-/** The columns of group `grp` of batch item `n`, reusing `scratch` when it must gather. */
-function columnsOf(
-  x: Float32Array,
-  n: number,
-  grp: number,
-  g: ConvGeometry,
-  s: GroupSizes,
-  scratch: Float32Array,
-): Float32Array {
-  const offset = (n * g.inChannels + grp * s.inPerGroup) * s.inPlane;
-  if (isPointwise(g)) return x.subarray(offset, offset + s.rows * s.cols);
-  const fast = nativeKernels();
-  if (fast) fast.windowTransfer(x, offset, scratch, s.inPerGroup, windowArray(g), true);
-  else im2col(x, offset, s.inPerGroup, g, scratch);
-  return scratch;
-}
-
 /** The sliding window as the native kernels take it: 18 int32s. */
 function windowArray(g: SlidingWindow): Int32Array {
   return Int32Array.from([
@@ -86,7 +69,139 @@ function windowArray(g: SlidingWindow): Int32Array {
   ]);
 }
 
-/** Convolution forward: `[batch, outChannels, ...outSize]`, bias added per channel. */
+/**
+ * Images are processed in chunks whose columns sit side by side in one
+ * `[rows, chunk * cols]` matrix, so small convolutions (LeNet's 6 output
+ * channels over 28x28) make one GEMM large enough to run at full speed
+ * instead of 64 tiny ones. The chunk's columns stay under ~8 MB.
+ */
+const CHUNK_FLOATS = 2 * 1024 * 1024;
+
+interface Chunk {
+  /** first image */
+  n0: number;
+  /** images in the chunk */
+  nb: number;
+  /** columns of the chunk's matrices: nb * cols */
+  width: number;
+}
+
+function* chunks(g: ConvGeometry, s: GroupSizes): Generator<Chunk> {
+  const per = isPointwise(g)
+    ? 1
+    : Math.max(1, Math.floor(CHUNK_FLOATS / Math.max(1, s.rows * s.cols)));
+  for (let n0 = 0; n0 < g.batch; n0 += per) {
+    const nb = Math.min(per, g.batch - n0);
+    yield { n0, nb, width: nb * s.cols };
+  }
+}
+
+/**
+ * Writes the columns of group `grp` of the chunk's images into `cols`
+ * (`[rows, width]`, image b at column b * s.cols); a pointwise conv of one
+ * image returns its input instead.
+ */
+function gatherColumns(
+  x: Float32Array,
+  grp: number,
+  c: Chunk,
+  g: ConvGeometry,
+  s: GroupSizes,
+  window: Int32Array,
+  cols: Float32Array,
+): Float32Array {
+  const fast = nativeKernels();
+  for (let b = 0; b < c.nb; b++) {
+    const offset = ((c.n0 + b) * g.inChannels + grp * s.inPerGroup) * s.inPlane;
+    if (isPointwise(g)) return x.subarray(offset, offset + s.rows * s.cols);
+    if (fast) fast.windowTransfer(x, offset, cols, b * s.cols, c.width, s.inPerGroup, window, true);
+    else if (c.nb === 1) im2col(x, offset, s.inPerGroup, g, cols);
+    else {
+      const one = new Float32Array(s.rows * s.cols);
+      im2col(x, offset, s.inPerGroup, g, one);
+      for (let r = 0; r < s.rows; r++) {
+        cols.set(one.subarray(r * s.cols, (r + 1) * s.cols), r * c.width + b * s.cols);
+      }
+    }
+  }
+  return cols;
+}
+
+/** Adds the chunk's column gradients (`[rows, width]`) back onto the input gradient. */
+function scatterColumns(
+  cols: Float32Array,
+  grp: number,
+  c: Chunk,
+  g: ConvGeometry,
+  s: GroupSizes,
+  window: Int32Array,
+  gx: Float32Array,
+): void {
+  const fast = nativeKernels();
+  for (let b = 0; b < c.nb; b++) {
+    const offset = ((c.n0 + b) * g.inChannels + grp * s.inPerGroup) * s.inPlane;
+    if (fast) {
+      fast.windowTransfer(gx, offset, cols, b * s.cols, c.width, s.inPerGroup, window, false);
+    } else if (c.nb === 1) col2im(cols, s.inPerGroup, g, gx, offset);
+    else {
+      const one = new Float32Array(s.rows * s.cols);
+      for (let r = 0; r < s.rows; r++) {
+        one.set(
+          cols.subarray(r * c.width + b * s.cols, r * c.width + (b + 1) * s.cols),
+          r * s.cols,
+        );
+      }
+      col2im(one, s.inPerGroup, g, gx, offset);
+    }
+  }
+}
+
+/**
+ * The chunk's `channels` planes starting at channel `first` of a
+ * `[batch, total, cols]` tensor, as a `[channels, width]` matrix (a view
+ * when the chunk is one image, else copied into `buf`); `back` copies the
+ * other way, from `buf` into the tensor.
+ */
+function planes(
+  t: Float32Array,
+  total: number,
+  first: number,
+  channels: number,
+  c: Chunk,
+  cols: number,
+  buf: Float32Array,
+  back = false,
+): MatrixView {
+  if (c.nb === 1) return rowMajor(t, (c.n0 * total + first) * cols, cols);
+  for (let i = 0; i < channels; i++) {
+    for (let b = 0; b < c.nb; b++) {
+      const at = ((c.n0 + b) * total + first + i) * cols;
+      if (back) t.set(buf.subarray(i * c.width + b * cols, i * c.width + (b + 1) * cols), at);
+      else buf.set(t.subarray(at, at + cols), i * c.width + b * cols);
+    }
+  }
+  return rowMajor(buf, 0, c.width);
+}
+
+// Scratch reused across calls (kernels run one at a time on this thread),
+// so a training step does not allocate and zero megabytes per convolution.
+let columnScratch = new Float32Array(0);
+let stagingScratch = new Float32Array(0);
+
+/** Scratch for one chunk: columns and a `[channels, width]` staging matrix. */
+function scratchFor(g: ConvGeometry, s: GroupSizes): { cols: Float32Array; staging: Float32Array } {
+  const width = chunks(g, s).next().value?.width ?? 0;
+  const colsSize = isPointwise(g) ? 0 : s.rows * width;
+  const stagingSize = width > s.cols ? Math.max(s.outPerGroup, s.inPerGroup) * width : 0;
+  if (columnScratch.length < colsSize) columnScratch = new Float32Array(colsSize);
+  if (stagingScratch.length < stagingSize) stagingScratch = new Float32Array(stagingSize);
+  return {
+    cols: columnScratch.subarray(0, colsSize),
+    staging: stagingScratch.subarray(0, stagingSize),
+  };
+}
+
+/** Convolution forward: `[batch, outChannels, ...outSize]`; the GEMM starts from the bias. */
 export function convForward(
   x: Float32Array,
   weight: Float32Array,
@@ -95,42 +210,24 @@ export function convForward(
 ): Float32Array {
   const s = groupSizes(g);
   const out = new Float32Array(g.batch * g.outChannels * s.cols);
-  const scratch = new Float32Array(s.rows * s.cols);
-  for (let n = 0; n < g.batch; n++) {
+  const { cols, staging } = scratchFor(g, s);
+  const window = windowArray(g);
+  for (const c of chunks(g, s)) {
     for (let grp = 0; grp < g.groups; grp++) {
-      const cols = columnsOf(x, n, grp, g, s, scratch);
-      const w = weight.subarray(grp * s.outPerGroup * s.rows, (grp + 1) * s.outPerGroup * s.rows);
-      const o = (n * g.outChannels + grp * s.outPerGroup) * s.cols;
-      // out[outPerGroup, cols] += w[outPerGroup, rows] @ columns[rows, cols]
-      gemm(
-        s.outPerGroup,
-        s.cols,
-        s.rows,
-        rowMajor(w, 0, s.rows),
-        rowMajor(cols, 0, s.cols),
-        rowMajor(out, o, s.cols),
-        false,
-      );
+      const columns = gatherColumns(x, grp, c, g, s, window, cols);
+      const y = planes(out, g.outChannels, grp * s.outPerGroup, s.outPerGroup, c, s.cols, staging);
+      // y[outPerGroup, width] = bias + w[outPerGroup, rows] @ columns[rows, width]
+      for (let i = 0; bias && i < s.outPerGroup; i++) {
+        const start = y.offset + i * y.rowStride;
+        y.data.fill(bias[grp * s.outPerGroup + i], start, start + c.width);
+      }
+      const w = rowMajor(weight, grp * s.outPerGroup * s.rows, s.rows);
+      gemm(s.outPerGroup, c.width, s.rows, w, rowMajor(columns, 0, c.width), y, bias !== null);
+      if (c.nb > 1)
+        planes(out, g.outChannels, grp * s.outPerGroup, s.outPerGroup, c, s.cols, staging, true);
     }
   }
-  if (bias) addChannelBias(out, bias, g.batch, g.outChannels, s.cols);
   return out;
-}
-
-function addChannelBias(
-  out: Float32Array,
-  bias: Float32Array,
-  batch: number,
-  channels: number,
-  plane: number,
-): void {
-  for (let n = 0; n < batch; n++) {
-    for (let c = 0; c < channels; c++) {
-      const o = (n * channels + c) * plane;
-      const b = bias[c];
-      for (let i = 0; i < plane; i++) out[o + i] += b;
-    }
-  }
 }
 
 /**
@@ -145,21 +242,26 @@ export function convBackwardInput(
 ): Float32Array {
   const s = groupSizes(g);
   const gx = new Float32Array(g.batch * g.inChannels * s.inPlane);
-  const pointwise = isPointwise(g);
-  const scratch = new Float32Array(pointwise ? 0 : s.rows * s.cols);
-  const fast = nativeKernels();
+  const { cols, staging } = scratchFor(g, s);
   const window = windowArray(g);
-  for (let n = 0; n < g.batch; n++) {
+  for (const c of chunks(g, s)) {
     for (let grp = 0; grp < g.groups; grp++) {
-      const xOffset = (n * g.inChannels + grp * s.inPerGroup) * s.inPlane;
       const w = rowMajor(weight, grp * s.outPerGroup * s.rows, s.rows);
-      const gy = rowMajor(gradOut, (n * g.outChannels + grp * s.outPerGroup) * s.cols, s.cols);
-      // gcols[rows, cols] = wᵀ @ gy[outPerGroup, cols]
-      const gcols = pointwise ? rowMajor(gx, xOffset, s.cols) : rowMajor(scratch, 0, s.cols);
-      gemm(s.rows, s.cols, s.outPerGroup, transposed(w), gy, gcols, false);
-      if (pointwise) continue;
-      if (fast) fast.windowTransfer(gx, xOffset, scratch, s.inPerGroup, window, false);
-      else col2im(scratch, s.inPerGroup, g, gx, xOffset);
+      const gy = planes(
+        gradOut,
+        g.outChannels,
+        grp * s.outPerGroup,
+        s.outPerGroup,
+        c,
+        s.cols,
+        staging,
+      );
+      // gcols[rows, width] = wᵀ @ gy[outPerGroup, width]; a pointwise conv's
+      // columns are the input gradient itself
+      const xOffset = (c.n0 * g.inChannels + grp * s.inPerGroup) * s.inPlane;
+      const gcols = isPointwise(g) ? rowMajor(gx, xOffset, s.cols) : rowMajor(cols, 0, c.width);
+      gemm(s.rows, c.width, s.outPerGroup, transposed(w), gy, gcols, false);
+      if (!isPointwise(g)) scatterColumns(cols, grp, c, g, s, window, gx);
     }
   }
   return gx;
@@ -176,14 +278,23 @@ export function convBackwardWeight(
 ): Float32Array {
   const s = groupSizes(g);
   const gw = new Float32Array(g.outChannels * s.rows);
-  const scratch = new Float32Array(s.rows * s.cols);
-  for (let n = 0; n < g.batch; n++) {
+  const { cols, staging } = scratchFor(g, s);
+  const window = windowArray(g);
+  for (const c of chunks(g, s)) {
     for (let grp = 0; grp < g.groups; grp++) {
-      const cols = columnsOf(x, n, grp, g, s, scratch);
-      const gy = rowMajor(gradOut, (n * g.outChannels + grp * s.outPerGroup) * s.cols, s.cols);
+      const columns = gatherColumns(x, grp, c, g, s, window, cols);
+      const gy = planes(
+        gradOut,
+        g.outChannels,
+        grp * s.outPerGroup,
+        s.outPerGroup,
+        c,
+        s.cols,
+        staging,
+      );
       const w = rowMajor(gw, grp * s.outPerGroup * s.rows, s.rows);
-      // gw[outPerGroup, rows] += gy[outPerGroup, cols] @ columnsᵀ
-      gemm(s.outPerGroup, s.rows, s.cols, gy, transposed(rowMajor(cols, 0, s.cols)), w, true);
+      // gw[outPerGroup, rows] += gy[outPerGroup, width] @ columnsᵀ
+      gemm(s.outPerGroup, s.rows, c.width, gy, transposed(rowMajor(columns, 0, c.width)), w, true);
     }
   }
   return gw;

@@ -40,11 +40,13 @@ export interface NativeAddon {
     offsets: Int32Array,
     strides: Int32Array,
   ): void;
-  /** unfold.ts's windowTransfer; geometry is inSize, outSize, kernel, stride, padding, dilation. */
+  /** unfold.ts's windowTransfer with column row r at colsOffset + r * colsRowStride; geometry is inSize, outSize, kernel, stride, padding, dilation. */
   windowTransfer(
     image: Float32Array,
     imageOffset: number,
     cols: Float32Array,
+    colsOffset: number,
+    colsRowStride: number,
     channels: number,
     geometry: Int32Array,
     toColumns: boolean,

@@ -186,9 +186,10 @@ static void gemm(const GemmArgs& g) {
  * The windowed gather behind convolution, identical to unfold.ts's
  * windowTransfer: image → columns (toColumns, padding reads 0) or columns
  * added back onto the image (padding dropped). geo holds inSize, outSize,
- * kernel, stride, padding, dilation, three ints each.
+ * kernel, stride, padding, dilation, three ints each. Column row r starts
+ * at cols + r * ld, so several images' columns can sit side by side.
  */
-static void windowTransfer(float* image, float* cols, long channels, const int32_t* geo,
+static void windowTransfer(float* image, float* cols, long ld, long channels, const int32_t* geo,
                            bool toColumns) {
   const long D = geo[0], H = geo[1], W = geo[2];
   const long oD = geo[3], oH = geo[4], oW = geo[5];
@@ -196,12 +197,13 @@ static void windowTransfer(float* image, float* cols, long channels, const int32
   const long sD = geo[9], sH = geo[10], sW = geo[11];
   const long pD = geo[12], pH = geo[13], pW = geo[14];
   const long dD = geo[15], dH = geo[16], dW = geo[17];
-  long at = 0;
+  long r = 0;
   for (long c = 0; c < channels; c++) {
     float* plane = image + c * D * H * W;
     for (long kd = 0; kd < kD; kd++) {
       for (long kh = 0; kh < kH; kh++) {
-        for (long kw = 0; kw < kW; kw++) {
+        for (long kw = 0; kw < kW; kw++, r++) {
+          long at = r * ld;
           const long shift = kw * dW - pW;
           // output columns [lo, hi) are the ones whose tap lands inside the width
           long lo = shift >= 0 ? 0 : (-shift + sW - 1) / sW;
@@ -437,33 +439,37 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 
 static int64_t volume3(const int32_t* s) { return (int64_t)s[0] * s[1] * s[2]; }
 
-// windowTransfer(image, imageOffset, cols, channels, geometry Int32Array(18), toColumns)
+// windowTransfer(image, imageOffset, cols, colsOffset, colsRowStride, channels,
+//                geometry Int32Array(18), toColumns)
 static napi_value WindowTransfer(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
+  size_t argc = 8;
+  napi_value argv[8];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 6) return fail(env, "windowTransfer: expected 6 arguments");
+  if (argc != 8) return fail(env, "windowTransfer: expected 8 arguments");
   float *image, *cols;
   size_t il, cl, gl;
-  long io, channels;
+  long io, co, ld, channels;
   bool toColumns = false;
   bool isArray = false;
   napi_typedarray_type gtype;
   void* graw = nullptr;
-  napi_is_typedarray(env, argv[4], &isArray);
-  if (isArray) napi_get_typedarray_info(env, argv[4], &gtype, &gl, &graw, nullptr, nullptr);
+  napi_is_typedarray(env, argv[6], &isArray);
+  if (isArray) napi_get_typedarray_info(env, argv[6], &gtype, &gl, &graw, nullptr, nullptr);
   if (!getFloats(env, argv[0], &image, &il) || !getLong(env, argv[1], &io) ||
-      !getFloats(env, argv[2], &cols, &cl) || !getLong(env, argv[3], &channels) || !isArray ||
+      !getFloats(env, argv[2], &cols, &cl) || !getLong(env, argv[3], &co) ||
+      !getLong(env, argv[4], &ld) || !getLong(env, argv[5], &channels) || !isArray ||
       gtype != napi_int32_array || gl != 18 ||
-      napi_get_value_bool(env, argv[5], &toColumns) != napi_ok)
+      napi_get_value_bool(env, argv[7], &toColumns) != napi_ok)
     return fail(env, "windowTransfer: bad argument types");
   const int32_t* geo = (const int32_t*)graw;
   for (int i = 0; i < 18; i++)
     if (geo[i] < 0 || (i >= 9 && i < 12 && geo[i] == 0)) return fail(env, "windowTransfer: bad geometry");
-  if (io < 0 || channels < 0 || io + channels * volume3(geo) > (int64_t)il ||
-      channels * volume3(geo + 6) * volume3(geo + 3) > (int64_t)cl)
+  const int64_t rows = channels * volume3(geo + 6), positions = volume3(geo + 3);
+  if (io < 0 || co < 0 || channels < 0 || ld < positions ||
+      io + channels * volume3(geo) > (int64_t)il ||
+      (rows > 0 && positions > 0 && co + (rows - 1) * ld + positions > (int64_t)cl))
     return fail(env, "windowTransfer: operand out of bounds");
-  windowTransfer(image + io, cols, channels, geo, toColumns);
+  windowTransfer(image + io, cols + co, ld, channels, geo, toColumns);
   return nullptr;
 }
 

@@ -203,15 +203,28 @@ describe("native kernels", { skip: !nativeAvailable() && "the native addon is no
         ...win.dilation,
       ]);
       const image = values(2 + channels * volume(win.inSize), 3);
-      const size = channels * volume(win.kernel) * volume(win.outSize);
-      const cols = new Float32Array(size).fill(Number.NaN);
-      const expected = new Float32Array(size);
-      fast.windowTransfer(image, 2, cols, channels, geometry, true);
+      const rows = channels * volume(win.kernel);
+      const positions = volume(win.outSize);
+      const expected = new Float32Array(rows * positions);
       im2col(image, 2, channels, win, expected);
-      assert.deepEqual(cols, expected);
+      // the native columns sit at offset 3 with 4 spare floats per row, as
+      // when several images share one column matrix; the gaps stay untouched
+      const ld = positions + 4;
+      const cols = new Float32Array(3 + rows * ld).fill(Number.NaN);
+      fast.windowTransfer(image, 2, cols, 3, ld, channels, geometry, true);
+      for (let r = 0; r < rows; r++) {
+        assert.deepEqual(
+          cols.subarray(3 + r * ld, 3 + r * ld + positions),
+          expected.subarray(r * positions, (r + 1) * positions),
+        );
+        assert.ok(cols.subarray(3 + r * ld + positions, 3 + (r + 1) * ld).every(Number.isNaN));
+      }
       const back = new Float32Array(image.length);
       const backExpected = new Float32Array(image.length);
-      fast.windowTransfer(back, 2, expected, channels, geometry, false);
+      const spread = new Float32Array(3 + rows * ld);
+      for (let r = 0; r < rows; r++)
+        spread.set(expected.subarray(r * positions, (r + 1) * positions), 3 + r * ld);
+      fast.windowTransfer(back, 2, spread, 3, ld, channels, geometry, false);
       col2im(expected, channels, win, backExpected, 2);
       assert.deepEqual(back, backExpected);
     });
