@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { GUARD_SOURCE } from "./guard.js";
 
 /**
  * How a submission runs. Layers, outermost first (docs/SECURITY.md states
@@ -100,6 +101,8 @@ export function kernelNodeOptions(options: {
     ...[...new Set(reads)].map((p) => `--allow-fs-read=${p}`),
     `--allow-fs-write=${options.scratch}`,
     "--allow-addons",
+    // Only the kernel's wire thread may load an addon (see guard.ts).
+    `--require=${guardPath(options.scratch)}`,
     "--allow-worker",
     `--max-old-space-size=${options.limits.memoryMb}`,
     "--no-warnings",
@@ -111,8 +114,14 @@ function shimModules(scratch: string): string {
   return join(dirname(scratch), "node_modules");
 }
 
+/** Where the worker writes the addon guard (guard.ts) for this scratch copy. */
+function guardPath(scratch: string): string {
+  return join(shimModules(scratch), "lectern-guard.cjs");
+}
+
 /**
- * Makes `import ... from "lectern"` and `"lectern/grade"` resolve in cells
+ * Writes the addon guard (guard.ts) and makes `import ... from "lectern"`
+ * and `"lectern/grade"` resolve in cells
  * whose notebook folder (the scratch copy) lies outside any lectern install:
  * a `node_modules/lectern` beside the scratch folder, readable but not
  * writable by the kernel, whose modules re-export lectern's own files (so a
@@ -120,7 +129,7 @@ function shimModules(scratch: string): string {
  * specifiers from the notebook folder first; see docs/SECURITY.md for what a
  * submission could still shadow.
  */
-export function writeLecternShim(scratch: string, root = packageRoot()): void {
+export function writeSandboxFiles(scratch: string, root = packageRoot()): void {
   const dir = join(shimModules(scratch), "lectern");
   mkdirSync(dir, { recursive: true });
   const target = (path: string) => JSON.stringify(pathToFileURL(join(root, path)).href);
@@ -134,6 +143,7 @@ export function writeLecternShim(scratch: string, root = packageRoot()): void {
   );
   writeFileSync(join(dir, "index.js"), `export * from ${target("dist/index.js")};\n`);
   writeFileSync(join(dir, "grade.js"), `export * from ${target("dist/grade/index.js")};\n`);
+  writeFileSync(guardPath(scratch), GUARD_SOURCE);
 }
 
 /**

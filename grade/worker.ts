@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { type KernelClient, startKernel } from "../kernel/client.js";
 import type { Notebook } from "./notebook.js";
 import { type RunProgress, runNotebook } from "./runner.js";
-import { kernelEnv, kernelNodeOptions, type Limits, writeLecternShim } from "./sandbox.js";
+import { kernelEnv, kernelNodeOptions, type Limits, writeSandboxFiles } from "./sandbox.js";
 
 /** What autograde hands the worker. */
 export interface WorkerJob {
@@ -44,7 +44,7 @@ async function main(jobPath: string): Promise<number> {
       throw new Error(`grade worker: could not bring up loopback: ${r.stderr || r.error}`);
   }
   mkdirSync(job.connectionDir, { recursive: true });
-  writeLecternShim(job.scratch);
+  writeSandboxFiles(job.scratch);
   mkdirSync(kernelEnv(job.scratch).TMPDIR!, { recursive: true });
   // kernel/client.ts writes the connection file under os.tmpdir().
   process.env.TMPDIR = job.connectionDir;

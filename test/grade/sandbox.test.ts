@@ -11,13 +11,14 @@ import {
   kernelNodeOptions,
   packageRoot,
   probeIsolation,
-  writeLecternShim,
+  writeSandboxFiles,
 } from "../../grade/sandbox.js";
 
 const root = packageRoot();
 
 /** Runs a script under the kernel's permission flags (no kernel needed) and returns its stdout. */
 function underPermissions(script: string, scratch: string): string {
+  writeSandboxFiles(scratch);
   const file = join(scratch, "probe.mjs");
   writeFileSync(file, script);
   const options = kernelNodeOptions({
@@ -113,16 +114,43 @@ describe("grade sandbox", () => {
     }
   });
 
-  it("loads the ZeroMQ addon under the permission flags", () => {
+  it("lets only the kernel's wire thread (thread 1) load the ZeroMQ addon", () => {
     const base = mkdtempSync(join(tmpdir(), "lectern-sandbox-"));
+    const scratch = join(base, "work");
+    mkdirSync(scratch);
     try {
+      const load = (who: string) =>
+        `const r = require("node:module").createRequire(${JSON.stringify(join(root, "package.json"))});
+         try {
+           const z = r("zeromq");
+           const s = new z.Router();
+           s.bind("tcp://127.0.0.1:*").then(() => { console.log("${who}: bound"); s.close(); });
+         } catch (e) { console.log("${who}: refused"); }`;
       const out = underPermissions(
-        `import { createRequire } from "node:module";
-         const zmq = createRequire(${JSON.stringify(join(root, "package.json"))})("zeromq");
-         const s = new zmq.Router(); await s.bind("tcp://127.0.0.1:*"); console.log("bound"); s.close();`,
-        base,
+        `import { Worker } from "node:worker_threads";
+         import { createRequire } from "node:module";
+         const require = createRequire(import.meta.url);
+         const done = (w) => new Promise((resolve) => w.on("exit", resolve));
+         const first = new Worker(${JSON.stringify(load("wire thread"))}, { eval: true });
+         await done(first);
+         ${load("main thread")}
+         await done(new Worker(${JSON.stringify(load("second thread"))}, { eval: true }));
+         await done(new Worker(${JSON.stringify(load("thread without execArgv"))}, { eval: true, execArgv: [] }));
+         await done(new first.constructor(${JSON.stringify(load("thread from the original constructor"))}, { eval: true, execArgv: [] }));
+         try { process.dlopen = () => {}; console.log("dlopen replaced"); } catch { console.log("dlopen fixed"); }`,
+        scratch,
       );
-      assert.match(out, /bound/);
+      assert.match(out, /wire thread: bound/);
+      for (const who of [
+        "main thread",
+        "second thread",
+        "thread without execArgv",
+        "thread from the original constructor",
+      ]) {
+        assert.match(out, new RegExp(`${who}: refused`));
+      }
+      assert.match(out, /native addons are disabled while grading/);
+      assert.match(out, /dlopen fixed/);
     } finally {
       rmSync(base, { recursive: true, force: true });
     }
@@ -154,7 +182,7 @@ describe("grade sandbox: lectern shim", () => {
     const scratch = join(base, "work");
     mkdirSync(scratch);
     try {
-      writeLecternShim(scratch);
+      writeSandboxFiles(scratch);
       const file = join(scratch, "probe.mjs");
       writeFileSync(
         file,
