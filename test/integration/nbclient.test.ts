@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import { missingPython, PYTHON, tempKernelspec } from "./support.js";
 
 const RUNNER = `
@@ -86,6 +87,35 @@ describe("nbclient", () => {
         done.cells.map((c: { execution_count: number }) => c.execution_count),
         [1, 2, 3, 4],
       );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("lectern run writes a notebook that nbformat validates as 4.5", { skip: missing, timeout: 120_000 }, () => {
+    const { root } = tempKernelspec();
+    try {
+      const nb = {
+        nbformat: 4,
+        nbformat_minor: 4,
+        metadata: {},
+        cells: [
+          { cell_type: "markdown", metadata: {}, source: "# run" },
+          { cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "console.log('x');\nimport * as tslab from 'tslab';\ntslab.display.html('<p>h</p>');\n[1, 2]" },
+        ],
+      };
+      const input = join(root, "plain.ipynb");
+      writeFileSync(input, JSON.stringify(nb));
+      const bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
+      const run = spawnSync(process.execPath, [bin, "run", input], { cwd: root, encoding: "utf8", timeout: 90_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const check = spawnSync(
+        PYTHON,
+        ["-c", "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor, len(nb.cells[1].outputs))", input],
+        { encoding: "utf8" },
+      );
+      assert.equal(check.status, 0, check.stderr);
+      assert.equal(check.stdout.trim(), "4 5 3");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
