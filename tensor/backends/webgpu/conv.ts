@@ -12,11 +12,14 @@
  *   (a transposed convolution, so no col2im scatter and no atomics)
  * - weight gradient, per group: `gw = gy[Cout_g, N*outVol] @ colsᵀ`
  *
+ * Convolutions with few rows per group (depthwise ones have one) run
+ * directly instead: one thread per output (or input-gradient) element.
  * 1-d and 2-d convolutions arrive with size-1 leading spatial dims (Size3).
  */
 
 import type { ConvGeometry } from "../cpu/conv.js";
 import { gemm } from "./gemm.js";
+import { perElement } from "./perelement.js";
 import { allocStorage, type WebGPUStorage } from "./queue.js";
 import type { GPUView, Params } from "./view.js";
 
@@ -76,8 +79,24 @@ fn im2col(b: Batch, n: u32, c: u32, p: u32, kidx: u32) -> f32 {
   let i = unravel3(p, b.out_sz) * b.s - b.p + unravel3(kidx, b.k) * b.d;
   if (any(i < vec3<i32>(0)) || any(i >= b.in_sz)) { return 0.0; }
   return in0[(n * b.cin + b.g * b.cin_g + c) * b.in_vol + ravel3(i, b.in_sz)];
+}
+// The output position whose window puts tap kidx on input position q, or -1.
+fn tap_output(b: Batch, q: u32, kidx: u32) -> i32 {
+  let t = unravel3(q, b.in_sz) + b.p - unravel3(kidx, b.k) * b.d;
+  if (any(t < vec3<i32>(0)) || any(t % b.s != vec3<i32>(0))) { return -1; }
+  let o = t / b.s;
+  if (any(o >= b.out_sz)) { return -1; }
+  return i32(ravel3(o, b.out_sz));
 }`;
 }
+
+/**
+ * Below this many output rows per group (Cout/groups forward, Cin/groups for
+ * the input gradient) a 64-row GEMM tile is mostly idle — depthwise
+ * convolutions have one — so those convolutions run directly: one thread
+ * per output element, looping over its taps.
+ */
+const DIRECT_BELOW = 8;
 
 /**
  * Convolution forward: x `[N, Cin, ...in]`, weight `[Cout, Cin/groups, ...k]`,
@@ -95,6 +114,32 @@ export function convForward(
   const outVol = volume(g.outSize);
   const out = allocStorage(g.batch * g.outChannels * outVol, "float32");
   if (g.batch * g.outChannels * outVol === 0) return out;
+  if (g.outChannels / g.groups < DIRECT_BELOW) {
+    return perElement({
+      op: "conv",
+      key: `convDirect|${bias !== null}`,
+      inputs: bias ? [x, w, bias] : [x, w],
+      out,
+      outDtype: "float32",
+      n: g.batch * g.outChannels * outVol,
+      build: (params) => ({
+        helpers: geometry(params, g),
+        body: `
+  var b = geometry(0u, 0u);
+  let p = i % b.out_vol;
+  let co = (i / b.out_vol) % b.cout;
+  let n = i / (b.out_vol * b.cout);
+  b.g = co / b.cout_g;
+  var sum = 0.0;
+  for (var c = 0u; c < b.cin_g; c++) {
+    for (var k = 0u; k < b.k_vol; k++) {
+      sum += in1[(co * b.cin_g + c) * b.k_vol + k] * im2col(b, n, c, p, k);
+    }
+  }
+  result[i] = sum${bias ? " + in2[co]" : ""};`,
+      }),
+    });
+  }
   const inputs = bias ? [x.storage, w.storage, bias.storage] : [x.storage, w.storage];
   gemm({
     op: "conv",
@@ -130,6 +175,36 @@ export function convBackwardInput(gy: GPUView, w: GPUView, g: ConvGeometry): Web
   const inVol = volume(g.inSize);
   const out = allocStorage(g.batch * g.inChannels * inVol, "float32");
   if (g.batch * g.inChannels * inVol === 0) return out;
+  if (g.inChannels / g.groups < DIRECT_BELOW) {
+    return perElement({
+      op: "convBackwardInput",
+      key: "convBackwardInputDirect",
+      inputs: [gy, w],
+      out,
+      outDtype: "float32",
+      n: g.batch * g.inChannels * inVol,
+      build: (params) => ({
+        helpers: geometry(params, g),
+        body: `
+  var b = geometry(0u, 0u);
+  let q = i % b.in_vol;
+  let ci = (i / b.in_vol) % b.cin;
+  let n = i / (b.in_vol * b.cin);
+  b.g = ci / b.cin_g;
+  var sum = 0.0;
+  for (var c = 0u; c < b.cout_g; c++) {
+    let co = b.g * b.cout_g + c;
+    for (var k = 0u; k < b.k_vol; k++) {
+      let o = tap_output(b, q, k);
+      if (o >= 0) {
+        sum += in0[(n * b.cout + co) * b.out_vol + u32(o)] * in1[(co * b.cin_g + ci % b.cin_g) * b.k_vol + k];
+      }
+    }
+  }
+  result[i] = sum;`,
+      }),
+    });
+  }
   gemm({
     op: "convBackwardInput",
     key: "convBackwardInput",
@@ -147,14 +222,10 @@ fn load_a(b: Batch, r: u32, c: u32) -> f32 {
   let co = c / b.k_vol;
   return in1[((b.g * b.cout_g + co) * b.cin_g + r) * b.k_vol + c % b.k_vol];
 }
-// The output position whose window put tap (c % k_vol) on input position q, if any.
 fn load_b(b: Batch, r: u32, q: u32) -> f32 {
-  let co = r / b.k_vol;
-  let t = unravel3(q, b.in_sz) + b.p - unravel3(r % b.k_vol, b.k) * b.d;
-  if (any(t < vec3<i32>(0)) || any(t % b.s != vec3<i32>(0))) { return 0.0; }
-  let o = t / b.s;
-  if (any(o >= b.out_sz)) { return 0.0; }
-  return in0[(b.n * b.cout + b.g * b.cout_g + co) * b.out_vol + ravel3(o, b.out_sz)];
+  let o = tap_output(b, q, r % b.k_vol);
+  if (o < 0) { return 0.0; }
+  return in0[(b.n * b.cout + b.g * b.cout_g + r / b.k_vol) * b.out_vol + u32(o)];
 }
 fn store_c(b: Batch, r: u32, c: u32, v: f32) { C[(b.n * b.cin + b.g * b.cin_g + r) * b.in_vol + c] = v; }`,
   });

@@ -45,6 +45,50 @@ function geometryOf(c: Case): ConvGeometry {
 }
 
 const cases: Case[] = [
+  // Eight or more output (and input) channels per group take the implicit-GEMM path;
+  // fewer take the direct kernels.
+  {
+    label: "implicit GEMM: conv2d 8 -> 10 channels, stride 2, dilation 2",
+    batch: 2,
+    cin: 8,
+    cout: 10,
+    groups: 1,
+    size: [9, 8],
+    kernel: [3, 3],
+    stride: [2, 1],
+    padding: [1, 2],
+    dilation: [2, 1],
+  },
+  {
+    label: "implicit GEMM: grouped conv1d (2 groups of 8)",
+    batch: 3,
+    cin: 16,
+    cout: 16,
+    groups: 2,
+    size: [11],
+    kernel: [3],
+    padding: [1],
+  },
+  {
+    label: "implicit GEMM: conv3d with 8 channels",
+    batch: 1,
+    cin: 8,
+    cout: 8,
+    groups: 1,
+    size: [3, 4, 5],
+    kernel: [2, 2, 3],
+    padding: [1, 0, 1],
+  },
+  {
+    label: "a weight gradient whose long K (batch x positions) is split across workgroups",
+    batch: 8,
+    cin: 1,
+    cout: 2,
+    groups: 1,
+    size: [16, 16],
+    kernel: [3, 3],
+    padding: [1, 1],
+  },
   {
     label: "conv1d, stride 2, padding 1",
     batch: 2,
@@ -121,7 +165,7 @@ const cases: Case[] = [
   },
 ];
 
-describe("webgpu convolution (implicit GEMM) matches the CPU", { skip }, () => {
+describe("webgpu convolution (direct and implicit GEMM) matches the CPU", { skip }, () => {
   const reference = (op: string) => (hasKernel(op, "cpu") ? undefined : cpuConv[op]);
   for (const c of cases) {
     it(`${c.label}: forward, input gradient and weight gradient`, async () => {
