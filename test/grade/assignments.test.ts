@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { autograde } from "../../grade/autograde.js";
+import { startKernel } from "../../kernel/client.js";
 import { formatNotebook, readNotebook } from "../../grade/notebook.js";
 import { release } from "../../grade/release.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
-const hasClient = existsSync(fileURLToPath(new URL("../../kernel/client.js", import.meta.url)));
 
 /**
  * The course's assignments and their test submissions
@@ -68,8 +68,25 @@ describe("course assignments", () => {
       assert.doesNotMatch(committed, /BEGIN SOLUTION|HIDDEN TESTS/);
     });
 
+    it(`${a.name}: the instructor's source runs cleanly with type checking on`, {
+      timeout: 300_000,
+    }, async () => {
+      const kernel = await startKernel({
+        cwd: dirname(source),
+        env: { ...process.env, LECTERN_TYPECHECK: "error", LECTERN_QUICK: "1" },
+      });
+      try {
+        for (const cell of readNotebook(source).cells) {
+          if (cell.cell_type !== "code") continue;
+          const r = await kernel.execute(cell.source, { timeoutMs: 240_000 });
+          assert.equal(r.status, "ok", `cell ${cell.id}: ${JSON.stringify(r.error ?? r.outputs)}`);
+        }
+      } finally {
+        await kernel.shutdown();
+      }
+    });
+
     it(`${a.name}: grades the test submissions to known scores`, {
-      skip: !hasClient && "kernel/client.ts has not landed",
       timeout: 600_000,
     }, async () => {
       const out = mkdtempSync(join(tmpdir(), `lectern-${a.area}-`));

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import {
   cpSync,
-  existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -19,7 +18,6 @@ import type { SubmissionResult } from "../../grade/gradebook.js";
 
 const fixtures = fileURLToPath(new URL("../../../test/fixtures/grade/toy/", import.meta.url));
 const source = join(fixtures, "source", "toy.ipynb");
-const hasClient = existsSync(fileURLToPath(new URL("../../kernel/client.js", import.meta.url)));
 const bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
 
 /** Expected totals (of 7) and per-cell statuses; see test/fixtures/grade/README.md. */
@@ -47,9 +45,7 @@ function cellText(student: string, out: string, id: string): string {
     .join("");
 }
 
-describe("grade autograde (through the real kernel, sandboxed)", {
-  skip: !hasClient && "kernel/client.ts has not landed",
-}, () => {
+describe("grade autograde (through the real kernel, sandboxed)", () => {
   let dir: string;
   let submissions: string;
   let out: string;
