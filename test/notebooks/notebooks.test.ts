@@ -14,8 +14,11 @@ import { cellSource, parseNotebook, runNotebook } from "../../kernel/notebook.js
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const notebookDir = join(root, "notebooks");
+// LECTERN_NOTEBOOKS=01,07 narrows the run to those lecture numbers (while editing a lecture).
+const only = process.env.LECTERN_NOTEBOOKS?.split(",").map((s) => s.trim().padStart(2, "0"));
 const lectures = readdirSync(notebookDir)
   .filter((f) => /^\d\d-.*\.ipynb$/.test(f))
+  .filter((f) => only === undefined || only.includes(f.slice(0, 2)))
   .sort();
 
 interface Builder {
