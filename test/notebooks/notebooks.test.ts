@@ -4,7 +4,7 @@
 // output and fails the test. Executed copies go to a temporary folder, so the
 // committed notebooks are never modified.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -32,7 +32,12 @@ test("each lecture notebook equals a fresh build of its source in scripts/notebo
   const sources = builder.sources();
   assert.ok(sources.length > 0, "no notebook sources found in scripts/notebooks");
   for (const { stem, path } of sources) {
-    const committed = readFileSync(join(notebookDir, `${stem}.ipynb`), "utf8");
+    const target = join(notebookDir, `${stem}.ipynb`);
+    assert.ok(
+      existsSync(target),
+      `notebooks/${stem}.ipynb is missing: run node scripts/notebooks/build.mjs`,
+    );
+    const committed = readFileSync(target, "utf8");
     assert.equal(
       committed,
       builder.notebookText(stem, readFileSync(path, "utf8")),
