@@ -9,6 +9,7 @@
 // stay inside the Markdown.
 //
 //   node scripts/notebooks/build.mjs          writes every notebook
+//   node scripts/notebooks/build.mjs 03 07    only lectures 03 and 07
 //   node scripts/notebooks/build.mjs --check  exits 1 if a notebook differs
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -90,9 +91,12 @@ export function notebookText(stem, text) {
 }
 
 function main() {
-  const check = process.argv.includes("--check");
+  const args = process.argv.slice(2);
+  const check = args.includes("--check");
+  const only = args.filter((a) => !a.startsWith("--"));
   let stale = 0;
   for (const { stem, path } of sources()) {
+    if (only.length > 0 && !only.some((n) => stem.startsWith(n.padStart(2, "0")))) continue;
     const target = join(notebookDir, `${stem}.ipynb`);
     const want = notebookText(stem, readFileSync(path, "utf8"));
     let have = "";
