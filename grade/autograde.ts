@@ -133,7 +133,22 @@ export async function autograde(
       options.onResult?.(result, false);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.jobs ?? 1) }, work));
+  // Workers run in their own process groups (so a hard kill takes their
+  // kernels too), which a Ctrl-C in the terminal does not reach: end them
+  // here, then let the signal do what it would have done. Results written so
+  // far are kept and the next run resumes from them.
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const pid of liveWorkers) killGroup(pid);
+    process.kill(process.pid, signal);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.jobs ?? 1) }, work));
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+  }
   writeFileSync(join(outDir, "gradebook.csv"), gradebookCsv(results));
   writeFileSync(join(outDir, "gradebook.json"), gradebookJson(results));
   return { results, skipped, isolation, summary: summary(results) };
@@ -320,6 +335,17 @@ function readProgress(path: string): RunProgress | undefined {
   }
 }
 
+/** Process group ids of the workers running now. */
+const liveWorkers = new Set<number>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // the group is already gone
+  }
+}
+
 /**
  * Runs the worker inside the sandbox; resolves to its exit code ("killed"
  * past the hard deadline) and its stderr, which carries the kernel's log.
@@ -337,6 +363,7 @@ function runWorker(
       detached: true,
       env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" },
     });
+    liveWorkers.add(child.pid!);
     let log = "";
     child.stderr.on("data", (chunk: Buffer) => {
       // Keep the start and the end of a log a submission may flood.
@@ -348,11 +375,7 @@ function runWorker(
     const grace = 30_000 + limits.cellTimeoutMs;
     let killed = false;
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
+      killGroup(child.pid!);
       killed = true;
     }, limits.notebookTimeoutMs + grace);
     // "exit", not "close": a kernel left behind by a killed worker would hold
@@ -361,11 +384,8 @@ function runWorker(
       clearTimeout(timer);
       // Without a PID namespace that kernel would live on in the worker's
       // process group; end whatever is left of it.
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // the group is already gone
-      }
+      killGroup(child.pid!);
+      liveWorkers.delete(child.pid!);
       done({ exit: killed ? "killed" : (code ?? 1), log });
     });
   });

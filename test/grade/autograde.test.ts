@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
+  existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -12,6 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type AutogradeReport, autograde } from "../../grade/autograde.js";
 import type { SubmissionResult } from "../../grade/gradebook.js";
@@ -215,5 +218,60 @@ describe("grade autograde (through the real kernel, sandboxed)", () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /kept {3}bob: 3 \/ 7/);
     assert.match(r.stdout, /90-100% \| #+ +\d/);
+  });
+});
+
+describe("grade autograde interrupted", () => {
+  it("leaves no worker or kernel behind after Ctrl-C, and the next run resumes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lectern-interrupt-"));
+    const submissions = join(dir, "submitted");
+    const out = join(dir, "graded");
+    const scratch = join(dir, "tmp");
+    mkdirSync(scratch);
+    try {
+      for (const student of ["alice", "mallory-loop"]) {
+        cpSync(join(fixtures, "submissions", student), join(submissions, student), {
+          recursive: true,
+        });
+      }
+      // TMPDIR marks every job folder, so the processes of this run can be found.
+      const child = spawn(
+        process.execPath,
+        [bin, "grade", "autograde", source, submissions, "-o", out, "--cell-timeout", "60"],
+        {
+          env: { ...process.env, TMPDIR: scratch },
+          stdio: "ignore",
+        },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on("exit", (_code, signal) => resolve(signal)),
+      );
+      const aliceDone = join(out, "alice", "toy.result.json");
+      for (let waited = 0; !existsSync(aliceDone) && waited < 60_000; waited += 200)
+        await sleep(200);
+      assert.ok(existsSync(aliceDone), "alice was graded before the interrupt");
+      await sleep(1000);
+      child.kill("SIGINT");
+      assert.equal(await exited, "SIGINT");
+      await sleep(500);
+      const left = readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(scratch);
+          } catch {
+            return false;
+          }
+        });
+      assert.deepEqual(left, [], "processes of the interrupted run");
+      assert.equal(existsSync(join(out, "mallory-loop", "toy.result.json")), false);
+      const again = await autograde(source, submissions, out, {
+        limits: { cellTimeoutMs: 10_000, notebookTimeoutMs: 90_000, memoryMb: 256 },
+      });
+      assert.deepEqual(again.skipped, ["alice"]);
+      assert.equal(again.results.find((r) => r.student === "mallory-loop")!.score, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
