@@ -3,6 +3,9 @@
  * tensors, images, plots, live training curves, progress bars and widgets.
  * Inside the kernel this namespace is preloaded as `display`.
  */
+import { setTensorDisplay } from "../tensor/format.js";
+import { tensorBundle as richTensorBundle } from "./tensor.js";
+
 export type { Comm, DisplayChannel, MimeBundle, MimeMetadata } from "./channel.js";
 export { displayChannel, setDisplayChannel } from "./channel.js";
 export { type ColorScale, type ColorScaleName, colorScales, palette } from "./colormap.js";
@@ -57,7 +60,7 @@ export {
   tensorStats,
   tensorText,
 } from "./tensor.js";
-export { formatTensor, printOptions, type TensorMeta } from "./tensorformat.js";
+export { formatTensor, printOptions, type TensorMeta } from "../tensor/print.js";
 export {
   featureMaps,
   filters,
@@ -92,3 +95,7 @@ export {
   WIDGET_VIEW_MIME,
   Widget,
 } from "./widgets.js";
+
+// Every tensor displays through the rich view (table, stats) once display/ is
+// loaded; tensor/ cannot import display/, so display/ installs itself.
+setTensorDisplay((t) => richTensorBundle(t));

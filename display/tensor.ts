@@ -8,7 +8,7 @@
 import type { MimeBundle } from "./channel.js";
 import { colorAt, colorScales, contrastText, rgbHex } from "./colormap.js";
 import { DISPLAY, type Displayable, escapeHtml } from "./mime.js";
-import { formatTensor, type TensorMeta, valueFormatter } from "./tensorformat.js";
+import { formatTensor, type TensorMeta, tensorMeta, valueFormatter } from "../tensor/print.js";
 import { readValues, readValuesAsync, type TensorLike, type Values } from "./values.js";
 
 /** Options for the HTML view. */
@@ -71,23 +71,6 @@ export function tensorStats(v: Values): TensorStats {
     nan,
     inf,
     count: v.data.length,
-  };
-}
-
-function metaOf(t: TensorLike): TensorMeta {
-  const gradFn = t.gradFn as { op?: unknown; name?: unknown } | null | undefined;
-  const name =
-    typeof gradFn?.op === "string"
-      ? gradFn.op
-      : typeof gradFn?.name === "string"
-        ? gradFn.name
-        : undefined;
-  return {
-    dtype: t.dtype,
-    device: t.device,
-    requiresGrad: t.requiresGrad ?? false,
-    ...(name ? { gradFnName: name } : {}),
-    isParameter: (t as object).constructor?.name === "Parameter",
   };
 }
 
@@ -231,7 +214,7 @@ export function tensorBundle(
   t: TensorLike,
   options: TensorViewOptions = {},
 ): MimeBundle | Promise<MimeBundle> {
-  const meta = metaOf(t);
+  const meta = tensorMeta(t);
   if (t.device === "cpu" && typeof t.dataSync === "function")
     return bundleFrom(readValues("tensor", t), meta, options);
   return readValuesAsync("tensor", t).then((v) => bundleFrom(v, meta, options));
@@ -244,7 +227,7 @@ export function tensorBundle(
  * tensorText(lt.tensor([[1, 2]], { requiresGrad: true })); // "tensor([[1., 2.]], requires_grad=True)"
  */
 export function tensorText(t: TensorLike): string {
-  return formatTensor(readValues("tensorText", t), metaOf(t));
+  return formatTensor(readValues("tensorText", t), tensorMeta(t));
 }
 
 /**

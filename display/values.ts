@@ -5,6 +5,7 @@
  * never pull values off a GPU without saying so.
  */
 import { DeviceError, ShapeError, ValueError } from "../tensor/errors.js";
+import type { Values } from "../tensor/print.js";
 
 /** What displays read from a tensor (lectern's `Tensor` satisfies it). */
 export interface TensorLike {
@@ -18,11 +19,7 @@ export interface TensorLike {
   data(): Promise<ArrayLike<number | boolean> | ArrayLike<number>>;
 }
 
-/** Values with their shape, row-major. */
-export interface Values {
-  shape: number[];
-  data: ArrayLike<number>;
-}
+export type { Values } from "../tensor/print.js";
 
 /**
  * True for objects that look like a lectern tensor.

@@ -18,7 +18,7 @@ import * as reduce from "./ops/reduce.js";
 import * as search from "./ops/search.js";
 import * as softmaxOps from "./ops/softmax.js";
 import * as views from "./ops/view.js";
-import { displayBundle, tensorText } from "./format.js";
+import { displayBundle, formatTensor } from "./format.js";
 import * as random from "./random.js";
 import { isContiguous, normalizeDim, sizeOf } from "./shape.js";
 import type { Storage } from "./storage.js";
@@ -263,7 +263,7 @@ export class Tensor {
 
   /** PyTorch-style text: `tensor([[1., 2.], [3., 4.]], requiresGrad=true)`. */
   toString(): string {
-    return tensorText(this);
+    return formatTensor(this);
   }
 
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { formatTensor, pyExp, pyFixed } from "../../display/tensorformat.js";
+import { formatTensor, pyExp, pyFixed } from "../../tensor/print.js";
 
 interface Case {
   name: string;

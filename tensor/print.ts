@@ -8,7 +8,23 @@
  * default integer dtype is int32 (PyTorch's is int64), so int32 shows no
  * dtype suffix.
  */
-import { extent, type Values } from "./values.js";
+
+/** Values with their shape, row-major (what the printer formats). */
+export interface Values {
+  shape: number[];
+  data: ArrayLike<number>;
+}
+
+/** Smallest and largest of a non-empty list. */
+function minMax(values: number[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const x of values) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  return [lo, hi];
+}
 
 /** Print settings, PyTorch's defaults. */
 export const printOptions = { precision: 4, threshold: 1000, edgeitems: 3, linewidth: 80 };
@@ -22,6 +38,35 @@ export interface TensorMeta {
   gradFnName?: string;
   /** Prefix `Parameter containing:` like `nn.Parameter`'s repr. */
   isParameter?: boolean;
+}
+
+/**
+ * The printed metadata of a tensor, or of anything shaped like one
+ * (displays accept tensor-like objects).
+ *
+ * @example
+ * tensorMeta(lt.ones([2], { requiresGrad: true })); // { dtype: "float32", device: "cpu", requiresGrad: true, isParameter: false }
+ */
+export function tensorMeta(t: {
+  dtype: string;
+  device: string;
+  requiresGrad?: boolean;
+  gradFn?: unknown;
+}): TensorMeta {
+  const gradFn = t.gradFn as { op?: unknown; name?: unknown } | null | undefined;
+  const name =
+    typeof gradFn?.op === "string"
+      ? gradFn.op
+      : typeof gradFn?.name === "string"
+        ? gradFn.name
+        : undefined;
+  return {
+    dtype: t.dtype,
+    device: t.device,
+    requiresGrad: t.requiresGrad ?? false,
+    ...(name ? { gradFnName: name } : {}),
+    isParameter: (t as object).constructor?.name === "Parameter",
+  };
 }
 
 const DEFAULT_DTYPES = new Set(["float32", "int32", "bool"]);
@@ -88,7 +133,7 @@ class Formatter {
     }
     const finite = values.filter((v) => Number.isFinite(v) && v !== 0);
     if (finite.length === 0) return;
-    const [min, max] = extent(finite.map(Math.abs));
+    const [min, max] = minMax(finite.map(Math.abs));
     this.intMode = finite.every((v) => v === Math.ceil(v));
     const p = printOptions.precision;
     if (this.intMode) {
