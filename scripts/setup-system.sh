@@ -5,7 +5,9 @@
 #     Vulkan loader;
 #   - PyTorch (fixtures and benchmark peer), Jupyter Notebook/Server,
 #     nbclient/nbconvert and jupyter_kernel_test (integration tests);
-#   - Chromium (rendering tests) and the Fashion-MNIST dataset.
+#   - Chromium (rendering tests) and the Fashion-MNIST dataset;
+#   - util-linux (unshare) and iproute2 (ip), which the grader uses to give
+#     each submission its own user, network and PID namespaces.
 # Run as root (or through sudo) on Debian bookworm. Safe to run twice.
 set -euo pipefail
 
@@ -34,5 +36,6 @@ apt-get install -y --no-install-recommends \
   python3-torch \
   jupyter-notebook jupyter-client python3-nbclient python3-nbconvert python3-jupyter-kernel-test \
   chromium \
-  dataset-fashion-mnist
+  dataset-fashion-mnist \
+  util-linux iproute2
 apt-get install -y --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
