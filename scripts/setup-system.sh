@@ -31,11 +31,11 @@ SOURCES
 fi
 
 apt-get update
-apt-get install -y --no-install-recommends \
+apt-get install -y \
   libvulkan1 \
   python3-torch \
   jupyter-notebook jupyter-client python3-nbclient python3-nbconvert python3-jupyter-kernel-test \
   chromium \
   dataset-fashion-mnist \
   util-linux iproute2
-apt-get install -y --no-install-recommends -t bookworm-backports mesa-vulkan-drivers
+apt-get install -y -t bookworm-backports mesa-vulkan-drivers
