@@ -152,7 +152,7 @@ async function main(): Promise<void> {
     }
     try {
       out.results[name] = {
-        times: await measure(setup(device), req.samples, req.minSampleMs, req.budgetMs),
+        times: await measure(setup(device), req.samples, req.minSampleMs, req.budgetMs, req.clock),
       };
     } catch (err) {
       out.results[name] = {

@@ -68,6 +68,7 @@ export async function runBench(opts: BenchOptions): Promise<unknown> {
     samples: opts.quick ? 3 : 7,
     minSampleMs: opts.quick ? 20 : 100,
     budgetMs: opts.quick ? 2000 : 8000,
+    clock: process.env.LECTERN_BENCH_CLOCK === "cpu" ? "cpu" : "wall",
   };
   const peers: Peer[] = [];
   for (const t of opts.threads) {
@@ -84,6 +85,11 @@ export async function runBench(opts: BenchOptions): Promise<unknown> {
     columns.push({ peer, result: await peer.run({ ...req, threads: peer.threads }) });
   }
 
+  if (req.clock === "cpu") {
+    console.log(
+      "Times are CPU time of each process (LECTERN_BENCH_CLOCK=cpu): compare 1-thread rows.",
+    );
+  }
   const peak = theoreticalPeak();
   console.log(
     `Theoretical fp32 peak: ${(peak.gflopsPerCore * peak.cores).toFixed(0)} GFLOPS (${peak.description})`,

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     }
     try {
       out.results[name] = {
-        times: await measure(setup(), req.samples, req.minSampleMs, req.budgetMs),
+        times: await measure(setup(), req.samples, req.minSampleMs, req.budgetMs, req.clock),
       };
     } catch (err) {
       out.results[name] = {

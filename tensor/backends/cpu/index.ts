@@ -12,6 +12,7 @@ import { kernels as interpolate } from "./interpolate.js";
 import { kernels as layout } from "./layout.js";
 import { kernels as matmul } from "./matmul.js";
 import { kernels as nativeElementwise } from "./native_elementwise.js";
+import { kernels as nativeReduce } from "./native_reduce.js";
 import { kernels as normalization } from "./normalization.js";
 import { kernels as pool } from "./pool.js";
 import { kernels as reduce } from "./reduce.js";
@@ -50,6 +51,7 @@ const families: Record<string, KernelFn>[] = [
   normalization,
   // after the families whose kernels it speeds up (and falls back to)
   nativeElementwise,
+  nativeReduce,
 ];
 for (const family of families) {
   for (const [op, fn] of Object.entries(family)) registerKernel(op, "cpu", fn);

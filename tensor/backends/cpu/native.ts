@@ -40,6 +40,24 @@ export interface NativeAddon {
     offsets: Int32Array,
     strides: Int32Array,
   ): void;
+  /** Softmax (or log-softmax) of `lines` lines: line r at outer[r] + j * srcStride, written like reduce.ts's lineKernel. */
+  softmaxLines(
+    log: boolean,
+    src: Float32Array,
+    outer: Int32Array,
+    srcStride: number,
+    len: number,
+    dst: Float32Array,
+    dStride: number,
+  ): void;
+  /** out[r] = fold over j of src[outer[r] + inner[j]]; op 0 sum (in double), 1 max, 2 min (NaN wins). */
+  reduceRows(
+    op: number,
+    src: Float32Array,
+    outer: Int32Array,
+    inner: Int32Array,
+    out: Float32Array,
+  ): void;
   /** unfold.ts's windowTransfer with column row r at colsOffset + r * colsRowStride; geometry is inSize, outSize, kernel, stride, padding, dilation. */
   windowTransfer(
     image: Float32Array,

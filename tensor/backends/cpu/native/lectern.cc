@@ -376,6 +376,141 @@ static void elementwise(int op, int nd, const long* shape, uint8_t* out, size_t 
 }
 
 // ---------------------------------------------------------------------------
+// Softmax and reductions along one dim. Lines are described like reduce.ts
+// describes them: line r starts at outer[r] (sums: its elements at
+// inner[j]); sums accumulate in double as the reference does.
+
+/**
+ * e^x in float with Cephes' expf polynomial (about 1 ulp), written without
+ * calls or branches so loops over it vectorise; below -87.3 it returns 0,
+ * so e^-inf is exactly 0. NaN is the caller's business (softmax checks
+ * each line for it first).
+ */
+static inline float expFloat(float x) {
+  const float hi = 88.3762626647949f, lo = -87.33654475f;
+  const float big = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
+  float c = x > hi ? hi : x;
+  c = c < lo ? lo : c;
+  float n = (c * 1.44269504088896341f + big) - big;
+  float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  float y = p * r * r + r + 1.0f;
+  int32_t e = ((int32_t)n + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &e, 4);
+  y *= scale;
+  return x < lo ? 0.0f : y;
+}
+
+/** Sum of n floats in double with 8 independent partial sums (a loop the compiler vectorises). */
+static double sumFloats(const float* x, long n) {
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  long j = 0;
+  for (; j + 8 <= n; j += 8)
+    for (int k = 0; k < 8; k++) part[k] += x[j + k];
+  double s = 0;
+  for (; j < n; j++) s += x[j];
+  for (int k = 0; k < 8; k++) s += part[k];
+  return s;
+}
+
+/** Largest of n floats, NaN if any is NaN, -inf when n = 0. */
+static float maxFloats(const float* x, long n, long stride) {
+  float part[8];
+  for (int k = 0; k < 8; k++) part[k] = -INFINITY;
+  bool nan = false;
+  long j = 0;
+  if (stride == 1) {
+    for (; j + 8 <= n; j += 8)
+      for (int k = 0; k < 8; k++) {
+        float v = x[j + k];
+        nan |= v != v;
+        part[k] = v > part[k] ? v : part[k];
+      }
+  }
+  float m = -INFINITY;
+  for (; j < n; j++) {
+    float v = x[j * stride];
+    nan |= v != v;
+    m = v > m ? v : m;
+  }
+  for (int k = 0; k < 8; k++) m = part[k] > m ? part[k] : m;
+  return nan ? NAN : m;
+}
+
+static void softmaxLines(bool log, const float* src, const int32_t* outer, long lines,
+                         long srcStride, long len, float* dst, long dStride) {
+  for (long r = 0; r < lines; r++) {
+    const float* x = src + outer[r];
+    float* y = dst + (r / dStride) * dStride * len + (r % dStride);
+    float m = maxFloats(x, len, srcStride);
+    if (m != m) {
+      for (long j = 0; j < len; j++) y[j * dStride] = NAN;
+      continue;
+    }
+    // a line of -inf (everything masked) gives NaN, as in PyTorch
+    if (m == -INFINITY) m = 0;
+    double s = 0;
+    if (srcStride == 1 && dStride == 1) {
+      for (long j = 0; j < len; j++) y[j] = expFloat(x[j] - m);
+      s = sumFloats(y, len);
+    } else {
+      for (long j = 0; j < len; j++) {
+        float e = expFloat(x[j * srcStride] - m);
+        y[j * dStride] = e;
+        s += e;
+      }
+    }
+    if (log) {
+      // x - lse in double, as the reference does: in float the cancellation
+      // would cost the result's low bits
+      double lse = (double)m + std::log(s);
+      for (long j = 0; j < len; j++) y[j * dStride] = (float)((double)x[j * srcStride] - lse);
+    } else {
+      float inv = (float)(1.0 / s);
+      for (long j = 0; j < len; j++) y[j * dStride] *= inv;
+    }
+  }
+}
+
+enum ReduceOp { kSum, kMax, kMin };
+
+static void reduceRows(int op, const float* src, const int32_t* outer, long rows,
+                       const int32_t* inner, long len, float* out) {
+  bool contiguous = true;
+  for (long j = 0; j < len && contiguous; j++) contiguous = inner[j] == j;
+  for (long r = 0; r < rows; r++) {
+    const float* x = src + outer[r];
+    if (op == kSum) {
+      double s = 0;
+      if (contiguous)
+        s = sumFloats(x, len);
+      else
+        for (long j = 0; j < len; j++) s += x[inner[j]];
+      out[r] = (float)s;
+      continue;
+    }
+    if (op == kMax && contiguous) {
+      out[r] = maxFloats(x, len, 1);
+      continue;
+    }
+    float m = op == kMax ? -INFINITY : INFINITY;
+    bool nan = false;
+    for (long j = 0; j < len; j++) {
+      float v = contiguous ? x[j] : x[inner[j]];
+      nan |= v != v;
+      m = op == kMax ? (v > m ? v : m) : (v < m ? v : m);
+    }
+    out[r] = nan ? NAN : m;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Node-API glue. Arguments are checked for type and bounds so that a bug in
 // the caller throws instead of corrupting memory.
 
@@ -554,6 +689,65 @@ static napi_value Elementwise(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+static const int32_t* getInts(napi_env env, napi_value v, size_t* length) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) return nullptr;
+  napi_typedarray_type type;
+  void* raw;
+  napi_get_typedarray_info(env, v, &type, length, &raw, nullptr, nullptr);
+  return type == napi_int32_array ? (const int32_t*)raw : nullptr;
+}
+
+// softmaxLines(log, src, outer Int32Array, srcStride, len, dst, dStride)
+static napi_value SoftmaxLines(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  bool log = false;
+  float *src, *dst;
+  size_t sl, dl, lines;
+  long srcStride, len, dStride;
+  const int32_t* outer = argc == 7 ? getInts(env, argv[2], &lines) : nullptr;
+  if (argc != 7 || napi_get_value_bool(env, argv[0], &log) != napi_ok ||
+      !getFloats(env, argv[1], &src, &sl) || !outer || !getLong(env, argv[3], &srcStride) ||
+      !getLong(env, argv[4], &len) || !getFloats(env, argv[5], &dst, &dl) ||
+      !getLong(env, argv[6], &dStride) || srcStride < 0 || len < 0 || dStride < 1)
+    return fail(env, "softmaxLines: bad arguments");
+  if ((long)dl < (long)lines * len) return fail(env, "softmaxLines: output out of bounds");
+  for (size_t r = 0; r < lines && len > 0; r++)
+    if (outer[r] < 0 || outer[r] + (len - 1) * srcStride >= (long)sl)
+      return fail(env, "softmaxLines: input out of bounds");
+  softmaxLines(log, src, outer, (long)lines, srcStride, len, dst, dStride);
+  return nullptr;
+}
+
+// reduceRows(op, src, outer Int32Array, inner Int32Array, out)
+static napi_value ReduceRows(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t op;
+  float *src, *out;
+  size_t sl, ol, rows = 0, len = 0;
+  const int32_t* outer = argc == 5 ? getInts(env, argv[2], &rows) : nullptr;
+  const int32_t* inner = argc == 5 ? getInts(env, argv[3], &len) : nullptr;
+  if (argc != 5 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < kSum || op > kMin ||
+      !getFloats(env, argv[1], &src, &sl) || !outer || !inner || !getFloats(env, argv[4], &out, &ol))
+    return fail(env, "reduceRows: bad arguments");
+  if (ol < rows) return fail(env, "reduceRows: output out of bounds");
+  int32_t lo = 0, hi = 0;
+  for (size_t j = 0; j < len; j++) {
+    lo = std::min(lo, inner[j]);
+    hi = std::max(hi, inner[j]);
+  }
+  for (size_t r = 0; r < rows && len > 0; r++)
+    if ((long)outer[r] + lo < 0 || (long)outer[r] + hi >= (long)sl)
+      return fail(env, "reduceRows: input out of bounds");
+  reduceRows(op, src, outer, (long)rows, inner, (long)len, out);
+  return nullptr;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -580,6 +774,8 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"elementwise", nullptr, Elementwise, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmaxLines", nullptr, SoftmaxLines, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"reduceRows", nullptr, ReduceRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"windowTransfer", nullptr, WindowTransfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

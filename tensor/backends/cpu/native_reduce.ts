@@ -1,0 +1,61 @@
+/**
+ * float32 softmax, logSoftmax, sum, max and min on the native addon, for
+ * the same lines reduce.ts walks (`rowsAlong`); reduce.ts stays the
+ * reference and the fallback for other dtypes and without the addon.
+ */
+import type { KernelFn } from "../backend.js";
+import type { DimAttrs, ReduceAttrs } from "../kernels.js";
+import { nativeKernels } from "./native.js";
+import { kernels as reference } from "./reduce.js";
+import { rowsAlong } from "./strided.js";
+
+function softmaxKernel(log: boolean): KernelFn<DimAttrs> {
+  const fallback = reference[log ? "logSoftmax" : "softmax"] as KernelFn<DimAttrs>;
+  return (inputs, out, attrs) => {
+    const [x] = inputs;
+    const fast = nativeKernels();
+    if (!fast || x.dtype !== "float32" || out.dtype !== "float32" || out.size === 0) {
+      return fallback(inputs, out, attrs);
+    }
+    const { dim } = attrs;
+    const { outer } = rowsAlong(x, [dim]);
+    let dStride = 1;
+    for (let d = x.shape.length - 1; d > dim; d--) dStride *= x.shape[d];
+    const result = new Float32Array(out.size);
+    fast.softmaxLines(
+      log,
+      x.storage as Float32Array,
+      outer,
+      x.strides[dim],
+      x.shape[dim],
+      result,
+      dStride,
+    );
+    return result;
+  };
+}
+
+// The order of ReduceOp in native/lectern.cc.
+const REDUCE_OPS = ["sum", "max", "min"] as const;
+
+function reduceKernel(op: (typeof REDUCE_OPS)[number]): KernelFn<ReduceAttrs> {
+  const fallback = reference[op] as KernelFn<ReduceAttrs>;
+  return (inputs, out, attrs) => {
+    const [x] = inputs;
+    const fast = nativeKernels();
+    if (!fast || x.dtype !== "float32" || out.dtype !== "float32")
+      return fallback(inputs, out, attrs);
+    const { outer, inner } = rowsAlong(x, attrs.dims);
+    // empty rows (a sum over a size-0 dim is 0, a max an error upstream) stay with the reference
+    if (outer.length === 0 || inner.length === 0) return fallback(inputs, out, attrs);
+    const result = new Float32Array(out.size);
+    fast.reduceRows(REDUCE_OPS.indexOf(op), x.storage as Float32Array, outer, inner, result);
+    return result;
+  };
+}
+
+export const kernels: Record<string, KernelFn> = {
+  softmax: softmaxKernel(false),
+  logSoftmax: softmaxKernel(true),
+  ...Object.fromEntries(REDUCE_OPS.map((op) => [op, reduceKernel(op)])),
+};
