@@ -26,22 +26,28 @@ interface Builder {
   notebookText(stem: string, text: string): string;
 }
 
-test("each lecture notebook equals a fresh build of its source in scripts/notebooks", async () => {
+/**
+ * The teaching content of a notebook: cell types and sources. Outputs,
+ * execution counts and metadata are left out because `npx lectern run`
+ * (the README's set-up command) writes them into the notebook in place.
+ */
+function content(text: string): { type: string; source: string }[] {
+  return parseNotebook(text).cells.map((c) => ({ type: c.cell_type, source: cellSource(c) }));
+}
+
+test("each lecture notebook has the cells of its source in scripts/notebooks", async () => {
   const builderUrl = pathToFileURL(join(root, "scripts", "notebooks", "build.mjs")).href;
   const builder = (await import(builderUrl)) as Builder;
   const sources = builder.sources();
   assert.ok(sources.length > 0, "no notebook sources found in scripts/notebooks");
   for (const { stem, path } of sources) {
     const target = join(notebookDir, `${stem}.ipynb`);
-    assert.ok(
-      existsSync(target),
-      `notebooks/${stem}.ipynb is missing: run node scripts/notebooks/build.mjs`,
-    );
-    const committed = readFileSync(target, "utf8");
-    assert.equal(
-      committed,
-      builder.notebookText(stem, readFileSync(path, "utf8")),
-      `notebooks/${stem}.ipynb is out of date: run node scripts/notebooks/build.mjs`,
+    const hint = "run node scripts/notebooks/build.mjs";
+    assert.ok(existsSync(target), `notebooks/${stem}.ipynb is missing: ${hint}`);
+    assert.deepEqual(
+      content(readFileSync(target, "utf8")),
+      content(builder.notebookText(stem, readFileSync(path, "utf8"))),
+      `notebooks/${stem}.ipynb differs from scripts/notebooks/${stem}.md: ${hint}`,
     );
   }
 });
