@@ -190,8 +190,10 @@ function handleControl(msg: Message): void {
     const restart = msg.content.restart === true;
     answer("control", msg, "shutdown_reply", { status: "ok", restart });
     toMain({ kind: "shutdown", restart });
-    // A main thread stuck in an endless loop cannot exit by itself.
-    setTimeout(() => process.kill(process.pid, "SIGTERM"), 2000).unref();
+    // A main thread stuck in an endless cell cannot exit by itself.
+    setTimeout(() => {
+      if (Atomics.load(flags, Slot.executing) === 1) process.kill(process.pid, "SIGTERM");
+    }, 3000).unref();
   } else if (type === "kernel_info_request") {
     answer("control", msg, "kernel_info_reply", kernelInfo);
   } else if (type === "debug_request") {

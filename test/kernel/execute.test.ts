@@ -13,7 +13,7 @@ import {
   type TestKernel,
 } from "./harness.js";
 
-describe("a loop that cannot be interrupted", () => {
+describe("a loop that cannot be interrupted", { timeout: 180000 }, () => {
   it("is reported to the user instead of leaving a silent busy kernel", {
     timeout: 60_000,
   }, async () => {
@@ -39,7 +39,7 @@ describe("a loop that cannot be interrupted", () => {
   });
 });
 
-describe("kernel execution", () => {
+describe("kernel execution", { timeout: 180000 }, () => {
   let k: TestKernel;
   let dir: string;
   before(async () => {

@@ -32,7 +32,7 @@ function notebook(...sources: (string | string[])[]) {
   };
 }
 
-describe("lectern run", () => {
+describe("lectern run", { timeout: 180000 }, () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "lectern-run-"));
@@ -106,7 +106,7 @@ describe("lectern run", () => {
   });
 });
 
-describe("lectern install", () => {
+describe("lectern install", { timeout: 180000 }, () => {
   it("writes kernel.json and the logos under --prefix", () => {
     const prefix = mkdtempSync(join(tmpdir(), "lectern-prefix-"));
     try {

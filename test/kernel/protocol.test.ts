@@ -15,7 +15,7 @@ import {
   type TestKernel,
 } from "./harness.js";
 
-describe("kernel protocol", () => {
+describe("kernel protocol", { timeout: 180000 }, () => {
   let k: TestKernel;
   before(async () => {
     k = await startTestKernel();
@@ -365,27 +365,33 @@ describe("kernel protocol", () => {
   });
 });
 
-describe("kernel lifecycle", () => {
+describe("kernel lifecycle", { timeout: 180000 }, () => {
   it("shutdown and restart replies", async () => {
     const k = await startTestKernel();
-    const exited = new Promise<number | null>((r) =>
-      k.client.once("exit", (code: number | null) => r(code)),
-    );
-    const reply = await k.client.request("shutdown_request", { restart: true }, "control");
-    assert.equal(reply.content.status, "ok");
-    assert.equal(reply.content.restart, true);
-    assert.equal(await exited, 0);
-    await k.client.shutdown();
+    try {
+      const exited = new Promise<number | null>((r) =>
+        k.client.once("exit", (code: number | null) => r(code)),
+      );
+      const reply = await k.client.request("shutdown_request", { restart: true }, "control");
+      assert.equal(reply.content.status, "ok");
+      assert.equal(reply.content.restart, true);
+      assert.equal(await exited, 0);
+    } finally {
+      await k.client.shutdown();
+    }
   });
 
   it("restart gives a fresh kernel", async () => {
     const k = await startTestKernel();
-    await k.client.execute("const kept = 1");
-    const pid = k.client.pid;
-    await k.client.restart();
-    assert.notEqual(k.client.pid, pid);
-    const r = await k.client.execute("typeof (globalThis as any).kept");
-    assert.equal(resultText(r.outputs), "'undefined'");
-    await k.client.shutdown();
+    try {
+      await k.client.execute("const kept = 1");
+      const pid = k.client.pid;
+      await k.client.restart();
+      assert.notEqual(k.client.pid, pid);
+      const r = await k.client.execute("typeof (globalThis as any).kept");
+      assert.equal(resultText(r.outputs), "'undefined'");
+    } finally {
+      await k.client.shutdown();
+    }
   });
 });
