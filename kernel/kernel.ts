@@ -318,9 +318,23 @@ class Kernel {
         try {
           await this.handle(req, parent);
         } catch (err) {
-          log(
-            `error handling ${String(req.header.msg_type)}: ${err instanceof Error ? err.stack : String(err)}`,
-          );
+          const type = String(req.header.msg_type);
+          log(`error handling ${type}: ${err instanceof Error ? err.stack : String(err)}`);
+          // The client waits for a reply; a kernel bug must not leave it waiting forever.
+          if (type.endsWith("_request")) {
+            const evalue = err instanceof Error ? err.message : String(err);
+            this.send(
+              req.channel,
+              type.replace(/_request$/, "_reply"),
+              {
+                status: "error",
+                ename: "KernelError",
+                evalue,
+                traceback: [`KernelError: ${evalue}`],
+              },
+              parent,
+            );
+          }
         }
         this.flushStreams();
         this.send("iopub", "status", { execution_state: "idle" }, parent);
