@@ -92,7 +92,10 @@ describe("nbclient", () => {
     }
   });
 
-  it("lectern run writes a notebook that nbformat validates as 4.5", { skip: missing, timeout: 120_000 }, () => {
+  it("lectern run writes a notebook that nbformat validates as 4.5", {
+    skip: missing,
+    timeout: 120_000,
+  }, () => {
     const { root } = tempKernelspec();
     try {
       const nb = {
@@ -101,17 +104,32 @@ describe("nbclient", () => {
         metadata: {},
         cells: [
           { cell_type: "markdown", metadata: {}, source: "# run" },
-          { cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "console.log('x');\nimport * as tslab from 'tslab';\ntslab.display.html('<p>h</p>');\n[1, 2]" },
+          {
+            cell_type: "code",
+            metadata: {},
+            execution_count: null,
+            outputs: [],
+            source:
+              "console.log('x');\nimport * as tslab from 'tslab';\ntslab.display.html('<p>h</p>');\n[1, 2]",
+          },
         ],
       };
       const input = join(root, "plain.ipynb");
       writeFileSync(input, JSON.stringify(nb));
       const bin = fileURLToPath(new URL("../../cli/bin.js", import.meta.url));
-      const run = spawnSync(process.execPath, [bin, "run", input], { cwd: root, encoding: "utf8", timeout: 90_000 });
+      const run = spawnSync(process.execPath, [bin, "run", input], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 90_000,
+      });
       assert.equal(run.status, 0, run.stderr);
       const check = spawnSync(
         PYTHON,
-        ["-c", "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor, len(nb.cells[1].outputs))", input],
+        [
+          "-c",
+          "import sys, nbformat; nb = nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT); nbformat.validate(nb); print(nb.nbformat, nb.nbformat_minor, len(nb.cells[1].outputs))",
+          input,
+        ],
         { encoding: "utf8" },
       );
       assert.equal(check.status, 0, check.stderr);
