@@ -58,6 +58,20 @@ export interface NativeAddon {
     inner: Int32Array,
     out: Float32Array,
   ): void;
+  /**
+   * normalization.ts's primitive over `[outer, channels, inner]`: kind 0
+   * moments(x) → out [2, channels]; 1 normalize(x, stats); 2 backward(x, stats, gradOut).
+   */
+  norm(
+    kind: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    eps: number,
+    out: Float32Array,
+    x: Float32Array,
+    ...rest: Float32Array[]
+  ): void;
   /** unfold.ts's windowTransfer with column row r at colsOffset + r * colsRowStride; geometry is inSize, outSize, kernel, stride, padding, dilation. */
   windowTransfer(
     image: Float32Array,

@@ -1,13 +1,17 @@
 /**
  * float32 softmax, logSoftmax, sum, max and min on the native addon, for
- * the same lines reduce.ts walks (`rowsAlong`); reduce.ts stays the
- * reference and the fallback for other dtypes and without the addon.
+ * the same lines reduce.ts walks (`rowsAlong`), and the norm primitive of
+ * normalization.ts (moments, normalize, normalizeBackward); reduce.ts and
+ * normalization.ts stay the reference and the fallback for other dtypes
+ * and without the addon.
  */
 import type { KernelFn } from "../backend.js";
 import type { DimAttrs, ReduceAttrs } from "../kernels.js";
 import { nativeKernels } from "./native.js";
+import { kernels as normReference, type NormalizeAttrs } from "./normalization.js";
 import { kernels as reference } from "./reduce.js";
 import { rowsAlong } from "./strided.js";
+import { denseData } from "./unfold.js";
 
 function softmaxKernel(log: boolean): KernelFn<DimAttrs> {
   const fallback = reference[log ? "logSoftmax" : "softmax"] as KernelFn<DimAttrs>;
@@ -54,7 +58,37 @@ function reduceKernel(op: (typeof REDUCE_OPS)[number]): KernelFn<ReduceAttrs> {
   };
 }
 
+// The order of the `kind` argument of the addon's norm().
+const NORM_KINDS = ["moments", "normalize", "normalizeBackward"] as const;
+
+function normKernel(kind: (typeof NORM_KINDS)[number]): KernelFn<NormalizeAttrs> {
+  const fallback = normReference[kind];
+  return (inputs, out, a) => {
+    const fast = nativeKernels();
+    if (!fast || inputs.some((t) => t.dtype !== "float32")) return fallback(inputs, out, a);
+    const result = new Float32Array(out.size);
+    // inputs: moments (x), normalize (x, stats), normalizeBackward (gradOut, x, stats)
+    const [x, stats, gradOut] =
+      kind === "normalizeBackward"
+        ? [inputs[1], inputs[2], inputs[0]]
+        : [inputs[0], inputs[1], undefined];
+    fast.norm(
+      NORM_KINDS.indexOf(kind),
+      a.outer,
+      a.channels,
+      a.inner,
+      a.eps ?? 0,
+      result,
+      denseData(x),
+      ...(stats ? [denseData(stats)] : []),
+      ...(gradOut ? [denseData(gradOut)] : []),
+    );
+    return result;
+  };
+}
+
 export const kernels: Record<string, KernelFn> = {
+  ...Object.fromEntries(NORM_KINDS.map((kind) => [kind, normKernel(kind)])),
   softmax: softmaxKernel(false),
   logSoftmax: softmaxKernel(true),
   ...Object.fromEntries(REDUCE_OPS.map((op) => [op, reduceKernel(op)])),

@@ -511,6 +511,76 @@ static void reduceRows(int op, const float* src, const int32_t* outer, long rows
 }
 
 // ---------------------------------------------------------------------------
+// The norm primitive of normalization.ts over x viewed as [outer, channels,
+// inner]: moments, normalize and its backward, with the same float64 sums
+// (here split into 8 partial sums so they vectorise).
+
+/** Sum over i < n of f(i) in double with 8 partial sums. */
+template <class F>
+static inline double sumOf(long n, F f) {
+  double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  long i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; k++) part[k] += f(i + k);
+  double s = 0;
+  for (; i < n; i++) s += f(i);
+  for (int k = 0; k < 8; k++) s += part[k];
+  return s;
+}
+
+static void normMoments(const float* x, long outer, long channels, long inner, float* out) {
+  const double count = (double)outer * inner;
+  std::vector<double> mean(channels, 0.0), squares(channels, 0.0);
+  for (long o = 0; o < outer; o++)
+    for (long c = 0; c < channels; c++) {
+      const float* row = x + (o * channels + c) * inner;
+      mean[c] += sumOf(inner, [&](long b) { return (double)row[b]; });
+    }
+  for (long c = 0; c < channels; c++) mean[c] /= count;
+  for (long o = 0; o < outer; o++)
+    for (long c = 0; c < channels; c++) {
+      const float* row = x + (o * channels + c) * inner;
+      const double m = mean[c];
+      squares[c] += sumOf(inner, [&](long b) { double d = row[b] - m; return d * d; });
+    }
+  for (long c = 0; c < channels; c++) {
+    out[c] = (float)mean[c];
+    out[channels + c] = (float)(squares[c] / count);
+  }
+}
+
+static void normApply(const float* x, const float* stats, double eps, long outer, long channels,
+                      long inner, float* y) {
+  for (long o = 0; o < outer; o++)
+    for (long c = 0; c < channels; c++) {
+      const long at = (o * channels + c) * inner;
+      const double m = stats[c], s = 1 / std::sqrt((double)stats[channels + c] + eps);
+      for (long b = 0; b < inner; b++) y[at + b] = (float)((x[at + b] - m) * s);
+    }
+}
+
+static void normBackward(const float* g, const float* x, const float* stats, double eps, long outer,
+                         long channels, long inner, float* gx) {
+  const double count = (double)outer * inner;
+  std::vector<double> sumG(channels, 0.0), sumGY(channels, 0.0);
+  for (long o = 0; o < outer; o++)
+    for (long c = 0; c < channels; c++) {
+      const long at = (o * channels + c) * inner;
+      const double m = stats[c], s = 1 / std::sqrt((double)stats[channels + c] + eps);
+      sumG[c] += sumOf(inner, [&](long b) { return (double)g[at + b]; });
+      sumGY[c] += sumOf(inner, [&](long b) { return g[at + b] * (x[at + b] - m) * s; });
+    }
+  for (long o = 0; o < outer; o++)
+    for (long c = 0; c < channels; c++) {
+      const long at = (o * channels + c) * inner;
+      const double m = stats[c], s = 1 / std::sqrt((double)stats[channels + c] + eps);
+      const double meanG = sumG[c] / count, meanGY = sumGY[c] / count;
+      for (long b = 0; b < inner; b++)
+        gx[at + b] = (float)(s * (g[at + b] - meanG - (x[at + b] - m) * s * meanGY));
+    }
+}
+
+// ---------------------------------------------------------------------------
 // Node-API glue. Arguments are checked for type and bounds so that a bug in
 // the caller throws instead of corrupting memory.
 
@@ -748,6 +818,35 @@ static napi_value ReduceRows(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// norm(kind 0 moments | 1 normalize | 2 backward, outer, channels, inner, eps,
+//      out, x, stats?, gradOut?)
+static napi_value Norm(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  int32_t kind;
+  long outer, channels, inner;
+  double eps;
+  float *out, *x, *stats = nullptr, *g = nullptr;
+  size_t ol, xl, sl = 0, gl = 0;
+  if (argc < 7 || napi_get_value_int32(env, argv[0], &kind) != napi_ok || kind < 0 || kind > 2 ||
+      !getLong(env, argv[1], &outer) || !getLong(env, argv[2], &channels) ||
+      !getLong(env, argv[3], &inner) || napi_get_value_double(env, argv[4], &eps) != napi_ok ||
+      !getFloats(env, argv[5], &out, &ol) || !getFloats(env, argv[6], &x, &xl) ||
+      (kind >= 1 && (argc < 8 || !getFloats(env, argv[7], &stats, &sl))) ||
+      (kind == 2 && (argc < 9 || !getFloats(env, argv[8], &g, &gl))) || outer < 0 ||
+      channels < 0 || inner < 0)
+    return fail(env, "norm: bad arguments");
+  const long size = outer * channels * inner;
+  if ((long)xl < size || (kind == 0 ? (long)ol < 2 * channels : (long)ol < size) ||
+      (kind >= 1 && (long)sl < 2 * channels) || (kind == 2 && (long)gl < size))
+    return fail(env, "norm: operand out of bounds");
+  if (kind == 0) normMoments(x, outer, channels, inner, out);
+  else if (kind == 1) normApply(x, stats, eps, outer, channels, inner, out);
+  else normBackward(g, x, stats, eps, outer, channels, inner, out);
+  return nullptr;
+}
+
 static napi_value SetThreads(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -776,6 +875,7 @@ NAPI_MODULE_INIT() {
       {"elementwise", nullptr, Elementwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmaxLines", nullptr, SoftmaxLines, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"reduceRows", nullptr, ReduceRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"norm", nullptr, Norm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"windowTransfer", nullptr, WindowTransfer, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"getThreads", nullptr, GetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},

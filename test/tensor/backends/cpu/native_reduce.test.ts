@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import type { KernelInput } from "../../../../tensor/backends/backend.js";
 import { nativeAvailable } from "../../../../tensor/backends/cpu/native.js";
 import { kernels as fast } from "../../../../tensor/backends/cpu/native_reduce.js";
+import { kernels as normReference } from "../../../../tensor/backends/cpu/normalization.js";
 import { kernels as reference } from "../../../../tensor/backends/cpu/reduce.js";
 
 function values(n: number, seed: number, special: number[] = []): Float32Array {
@@ -108,4 +109,41 @@ describe("native softmax and reductions equal reduce.ts", {
       );
     }
   });
+  for (const [name, outer, channels, inner] of [
+    ["batch norm [N, C, H*W]", 3, 5, 49],
+    ["layer norm [1, rows, features]", 1, 7, 130],
+    ["one value per channel", 4, 3, 1],
+  ] as const) {
+    it(`moments, normalize and normalizeBackward (${name})`, () => {
+      const size = outer * channels * inner;
+      // an offset mean (|mean| >> std) checks the two-pass variance
+      const x = values(size, 7).map((v) => 100 + v / 30);
+      const g = values(size, 8);
+      const a = { outer, channels, inner, eps: 1e-5 };
+      const dense = (t: Float32Array, shape: number[]) =>
+        view(
+          t,
+          shape,
+          shape.map((_, d) => shape.slice(d + 1).reduce((p, q) => p * q, 1)),
+        );
+      const xs = dense(x, [outer, channels, inner]);
+      const statsOut = { shape: [2, channels], dtype: "float32", size: 2 * channels } as const;
+      const stats = fast.moments([xs], statsOut, a) as Float32Array;
+      assertClose(stats, normReference.moments([xs], statsOut, a) as Float32Array, "moments");
+      const st = dense(stats, [2, channels]);
+      const out = { shape: [outer, channels, inner], dtype: "float32", size } as const;
+      assertClose(
+        fast.normalize([xs, st], out, a) as Float32Array,
+        normReference.normalize([xs, st], out, a) as Float32Array,
+        "normalize",
+      );
+      const gs = dense(g, [outer, channels, inner]);
+      assertClose(
+        fast.normalizeBackward([gs, xs, st], out, a) as Float32Array,
+        normReference.normalizeBackward([gs, xs, st], out, a) as Float32Array,
+        "normalizeBackward",
+        1e-5,
+      );
+    });
+  }
 });
