@@ -120,6 +120,15 @@ describe("kernel execution", { timeout: 180000 }, () => {
     assert.match(r.error?.evalue ?? "", /number\[\]/);
   });
 
+  it("types the preloaded lectern API from its .d.ts (not any)", async () => {
+    const bad = await run("const notATensor: lt.Tensor = 5;");
+    assert.equal(bad.status, "error");
+    assert.match(bad.error?.evalue ?? "", /Tensor/);
+    const ok = await run("const zs: lt.Tensor = lt.zeros([2, 3]);\nzs.shape");
+    assert.equal(ok.status, "ok", JSON.stringify(ok.error));
+    assert.equal(resultText(ok.outputs), "[ 2, 3 ]");
+  });
+
   it("%typecheck warning runs the cell and prints the error; off skips checks", async () => {
     const w = await run(
       "%typecheck warning\nconst loose: number = 'x' as any as string as any; const w2: number = 'y';\n'ran'",
