@@ -50,13 +50,17 @@ export interface NativeAddon {
     dst: Float32Array,
     dStride: number,
   ): void;
-  /** out[r] = fold over j of src[outer[r] + inner[j]]; op 0 sum (in double), 1 max, 2 min (NaN wins). */
+  /**
+   * out[r] = fold over j < len of src[outer[r] + inner[j]] (inner null: + j);
+   * op 0 sum (in double), 1 max, 2 min (NaN wins).
+   */
   reduceRows(
     op: number,
     src: Float32Array,
     outer: Int32Array,
-    inner: Int32Array,
+    inner: Int32Array | null,
     out: Float32Array,
+    len: number,
   ): void;
   /**
    * normalization.ts's primitive over `[outer, channels, inner]`: kind 0

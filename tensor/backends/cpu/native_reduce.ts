@@ -5,12 +5,12 @@
  * normalization.ts stay the reference and the fallback for other dtypes
  * and without the addon.
  */
-import type { KernelFn } from "../backend.js";
+import type { KernelFn, KernelInput } from "../backend.js";
 import type { DimAttrs, ReduceAttrs } from "../kernels.js";
 import { nativeKernels } from "./native.js";
 import { kernels as normReference, type NormalizeAttrs } from "./normalization.js";
 import { kernels as reference } from "./reduce.js";
-import { rowsAlong } from "./strided.js";
+import { allOffsets, rowsAlong } from "./strided.js";
 import { denseData } from "./unfold.js";
 
 function softmaxKernel(log: boolean): KernelFn<DimAttrs> {
@@ -39,6 +39,21 @@ function softmaxKernel(log: boolean): KernelFn<DimAttrs> {
   };
 }
 
+/**
+ * Whether `dims` are the last dims of x, in order, and contiguous in memory,
+ * so each row is one run of elements (no offset table needed).
+ */
+function contiguousTrailing(x: KernelInput, dims: readonly number[]): boolean {
+  const nd = x.shape.length;
+  let expected = 1;
+  for (let i = dims.length - 1, d = nd - 1; i >= 0; i--, d--) {
+    if (dims[i] !== d) return false;
+    if (x.shape[d] !== 1 && x.strides[d] !== expected) return false;
+    expected *= x.shape[d];
+  }
+  return true;
+}
+
 // The order of ReduceOp in native/lectern.cc.
 const REDUCE_OPS = ["sum", "max", "min"] as const;
 
@@ -49,11 +64,24 @@ function reduceKernel(op: (typeof REDUCE_OPS)[number]): KernelFn<ReduceAttrs> {
     const fast = nativeKernels();
     if (!fast || x.dtype !== "float32" || out.dtype !== "float32")
       return fallback(inputs, out, attrs);
-    const { outer, inner } = rowsAlong(x, attrs.dims);
+    const { dims } = attrs;
+    let count = 1;
+    for (const d of dims) count *= x.shape[d];
     // empty rows (a sum over a size-0 dim is 0, a max an error upstream) stay with the reference
-    if (outer.length === 0 || inner.length === 0) return fallback(inputs, out, attrs);
+    if (out.size === 0 || count === 0) return fallback(inputs, out, attrs);
     const result = new Float32Array(out.size);
-    fast.reduceRows(REDUCE_OPS.indexOf(op), x.storage as Float32Array, outer, inner, result);
+    const trailing = contiguousTrailing(x, dims);
+    const { outer, inner } = trailing
+      ? {
+          outer: allOffsets(
+            x.shape.slice(0, -dims.length),
+            x.strides.slice(0, -dims.length),
+            x.offset,
+          ),
+          inner: null,
+        }
+      : rowsAlong(x, dims);
+    fast.reduceRows(REDUCE_OPS.indexOf(op), x.storage as Float32Array, outer, inner, result, count);
     return result;
   };
 }

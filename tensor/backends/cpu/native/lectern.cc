@@ -483,7 +483,7 @@ enum ReduceOp { kSum, kMax, kMin };
 static void reduceRows(int op, const float* src, const int32_t* outer, long rows,
                        const int32_t* inner, long len, float* out) {
   bool contiguous = true;
-  for (long j = 0; j < len && contiguous; j++) contiguous = inner[j] == j;
+  for (long j = 0; inner && j < len && contiguous; j++) contiguous = inner[j] == j;
   for (long r = 0; r < rows; r++) {
     const float* x = src + outer[r];
     if (op == kSum) {
@@ -792,22 +792,29 @@ static napi_value SoftmaxLines(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// reduceRows(op, src, outer Int32Array, inner Int32Array, out)
+// reduceRows(op, src, outer Int32Array, inner Int32Array | null, out, len):
+// a null inner means each row is len contiguous elements
 static napi_value ReduceRows(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   int32_t op;
   float *src, *out;
   size_t sl, ol, rows = 0, len = 0;
-  const int32_t* outer = argc == 5 ? getInts(env, argv[2], &rows) : nullptr;
-  const int32_t* inner = argc == 5 ? getInts(env, argv[3], &len) : nullptr;
-  if (argc != 5 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < kSum || op > kMin ||
-      !getFloats(env, argv[1], &src, &sl) || !outer || !inner || !getFloats(env, argv[4], &out, &ol))
+  long count = 0;
+  napi_valuetype innerType = napi_undefined;
+  if (argc == 6) napi_typeof(env, argv[3], &innerType);
+  const int32_t* outer = argc == 6 ? getInts(env, argv[2], &rows) : nullptr;
+  const int32_t* inner = innerType == napi_object ? getInts(env, argv[3], &len) : nullptr;
+  if (argc != 6 || napi_get_value_int32(env, argv[0], &op) != napi_ok || op < kSum || op > kMin ||
+      !getFloats(env, argv[1], &src, &sl) || !outer || (innerType == napi_object && !inner) ||
+      !getFloats(env, argv[4], &out, &ol) || !getLong(env, argv[5], &count) || count < 1 ||
+      (inner && (long)len != count))
     return fail(env, "reduceRows: bad arguments");
   if (ol < rows) return fail(env, "reduceRows: output out of bounds");
-  int32_t lo = 0, hi = 0;
-  for (size_t j = 0; j < len; j++) {
+  len = count;
+  int32_t lo = 0, hi = inner ? 0 : (int32_t)(count - 1);
+  for (size_t j = 0; inner && j < len; j++) {
     lo = std::min(lo, inner[j]);
     hi = std::max(hi, inner[j]);
   }
