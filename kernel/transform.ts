@@ -134,7 +134,22 @@ export function compileCell(source: string): CompiledCell {
   const lastTs = tsFile.statements[tsFile.statements.length - 1];
   const hasResult = lastTs !== undefined && ts.isExpressionStatement(lastTs);
 
-  const out = ts.transpileModule(source, {
+  // `import x = require("m")` is dropped when emitting ES modules; as a
+  // script it is a plain require. "import" and "const " have the same
+  // length, so positions (and the source map) are unchanged.
+  let runnable = source;
+  for (const stmt of tsFile.statements) {
+    if (
+      ts.isImportEqualsDeclaration(stmt) &&
+      !stmt.isTypeOnly &&
+      ts.isExternalModuleReference(stmt.moduleReference)
+    ) {
+      const at = stmt.getStart(tsFile);
+      if (runnable.startsWith("import", at))
+        runnable = `${runnable.slice(0, at)}const ${runnable.slice(at + 6)}`;
+    }
+  }
+  const out = ts.transpileModule(runnable, {
     compilerOptions: TRANSPILE_OPTIONS(ts),
     fileName: "cell.ts",
   });

@@ -258,7 +258,9 @@ declare global {
     const diagnostics = [
       ...this.service.getSyntacticDiagnostics(file),
       ...this.service.getSemanticDiagnostics(file),
-    ].filter((d) => d.start === undefined || d.start < source.length);
+    ]
+      // TS1202 forbids `import x = require()` in ES modules; cells run it as a require (transform.ts).
+      .filter((d) => (d.start === undefined || d.start < source.length) && d.code !== 1202);
     return diagnostics.map((d) => {
       const pos = sourceFile?.getLineAndCharacterOfPosition(d.start ?? 0) ?? {
         line: 0,

@@ -359,6 +359,12 @@ describe("kernel execution", { timeout: 180000 }, () => {
     assert.equal(resultText(r.outputs), "43");
   });
 
+  it("import x = require() works", async () => {
+    const r = await run('import os = require("node:os");\ntypeof os.platform()');
+    assert.equal(r.status, "ok", JSON.stringify(r.error));
+    assert.equal(resultText(r.outputs), "'string'");
+  });
+
   it("require works for CommonJS and built-in modules", async () => {
     const r = await run(
       "const pathMod = require('node:path') as typeof import('node:path');\npathMod.join('a', 'b')",
