@@ -7,10 +7,15 @@
 // TypeScript kernels run, with the same results within float tolerance.
 #include <node_api.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -324,10 +329,20 @@ static void elementRow(void* out, const void* const* in, long n, const long* s) 
     float* o = (float*)out;
     const uint8_t* c = (const uint8_t*)in[0];
     const float *a = (const float*)in[1], *b = (const float*)in[2];
-    if (s[0] == 1 && s[1] == 1 && s[2] == 0)
-      for (long i = 0; i < n; i++) o[i] = c[i] ? a[i] : b[0];
-    else
-      for (long i = 0; i < n; i++) o[i] = c[i * s[0]] ? a[i * s[1]] : b[i * s[2]];
+    // both branches are loaded unconditionally so the select compiles to a
+    // blend: a branch on random conditions (relu's mask) mispredicts half the time
+    if (s[0] == 1 && s[1] == 1 && s[2] == 0) {
+      const float bv = b[0];
+      for (long i = 0; i < n; i++) {
+        const float av = a[i];
+        o[i] = c[i] ? av : bv;
+      }
+    } else {
+      for (long i = 0; i < n; i++) {
+        const float pick[2] = {b[i * s[2]], a[i * s[1]]};
+        o[i] = pick[c[i * s[0]] != 0];
+      }
+    }
   }
 }
 
@@ -876,7 +891,26 @@ static napi_value IsaName(napi_env env, napi_callback_info) {
   return out;
 }
 
+/**
+ * Tensors of 32 MB and more are above glibc's largest mmap threshold, so
+ * each one is a fresh mmap whose pages fault in (and are zeroed) on first
+ * touch: a 16M-element add spent more time faulting than adding. Serving
+ * them from the heap reuses freed memory as PyTorch's allocator does;
+ * free memory above 512 MB at the heap's top still goes back to the OS.
+ * LECTERN_MALLOC=system keeps glibc's defaults.
+ */
+static void tuneAllocator() {
+#if defined(__GLIBC__)
+  const char* choice = std::getenv("LECTERN_MALLOC");
+  if (choice && std::strcmp(choice, "system") == 0) return;
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
+#endif
+}
+
 NAPI_MODULE_INIT() {
+  static bool tuned = (tuneAllocator(), true);
+  (void)tuned;
   napi_property_descriptor props[] = {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"elementwise", nullptr, Elementwise, nullptr, nullptr, nullptr, napi_default, nullptr},
