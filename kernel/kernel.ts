@@ -18,6 +18,7 @@ import {
   type MimeBundle,
   setDisplayChannel,
 } from "../display/channel.js";
+import { flushPendingDisplays } from "../display/throttle.js";
 import { setInterruptCheck } from "../tensor/interrupt.js";
 import { readConnectionFile } from "./connection.js";
 import { History } from "./history.js";
@@ -596,6 +597,13 @@ class Kernel {
         ),
       };
     } finally {
+      // Throttled live displays (training curves) send their last state now,
+      // under this cell's parent, so a headless run saves the final figure.
+      try {
+        flushPendingDisplays();
+      } catch (err) {
+        log(`flushing displays: ${err instanceof Error ? err.stack : String(err)}`);
+      }
       Atomics.store(this.flags, Slot.executing, 0);
       Atomics.store(this.flags, Slot.interrupt, 0);
       this.current = undefined;

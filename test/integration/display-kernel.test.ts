@@ -143,7 +143,6 @@ describe("displays through the lectern kernel and nbclient", () => {
   it("live training curves are saved in their final state", {
     skip: missing,
     timeout: 120_000,
-    todo: "needs the kernel to call display.flushPendingDisplays() before it reports idle",
   }, () => {
     const outs = done.cells[4]!.outputs;
     assert.equal(outs.length, 1, "one output, updated in place");
