@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
 import { runBench } from "../bench/main.js";
 import { type Command, UsageError } from "./command.js";
 import { WORKLOADS } from "../bench/workloads.js";
@@ -13,7 +15,8 @@ export const bench: Command = {
 Runs each workload with lectern and with its peers in the same job and prints
 times (median ms, min–max) and ratios lectern / peer (below 1: lectern is faster).
 
-Workloads: ${WORKLOADS.map((w) => w.name).join(", ")}
+Workloads: ${WORKLOADS.map((w) => w.name).join(", ")}, kernel
+(kernel: start-to-kernel_info and the \`1+1\` round trip, beside tslab)
 
 Options:
   --json FILE     also write the results as JSON (default bench/results/latest.json)
@@ -48,13 +51,22 @@ Options:
         if (threads.some((t) => !Number.isInteger(t) || t < 1))
           throw new UsageError("--threads takes positive integers, e.g. --threads 1,2");
       } else if (a.startsWith("-")) throw new UsageError(`unknown option ${a}`);
-      else if (!WORKLOADS.some((w) => w.name === a))
+      else if (a !== "kernel" && !WORKLOADS.some((w) => w.name === a))
         throw new UsageError(
           `unknown workload "${a}"; choose from ${WORKLOADS.map((w) => w.name).join(", ")}`,
         );
       else workloads.push(a);
     }
-    await runBench({ workloads, json, quick, peers, threads });
+    const tensorWorkloads = workloads.filter((w) => w !== "kernel");
+    if (workloads.length === 0 || tensorWorkloads.length > 0)
+      await runBench({ workloads: tensorWorkloads, json, quick, peers, threads });
+    if (workloads.length === 0 || workloads.includes("kernel")) {
+      console.log("\nKernel (start → kernel_info, `1+1` round trip):");
+      const kernelBench = fileURLToPath(new URL("../bench/kernel.js", import.meta.url));
+      const trips = quick ? ["--starts", "3", "--trips", "50"] : [];
+      const r = spawnSync(process.execPath, [kernelBench, ...trips], { stdio: "inherit" });
+      if (r.status !== 0) return r.status ?? 1;
+    }
     return 0;
   },
 };
