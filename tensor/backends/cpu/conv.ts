@@ -1,4 +1,4 @@
-// Convolution as im2col + GEMM, one (batch item, group) at a time: the
+// Convolution as im2col + GEMM, one (chunk of images, group) at a time: the
 // columns of one image are `[inPerGroup * volume(kernel), volume(outSize)]`,
 // and the group's weight `[outPerGroup, inPerGroup * volume(kernel)]` times
 // them is the output. The two gradients are the same product transposed, and

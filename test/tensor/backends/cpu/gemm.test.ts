@@ -251,11 +251,14 @@ describe("native kernels", { skip: !nativeAvailable() && "the native addon is no
     assert.deepEqual(one, two);
   });
 
-  it("the matmul and conv fixture suites also pass on the TypeScript kernels", () => {
+  it("the PyTorch fixture suites of every op with a native kernel also pass on the TypeScript kernels", () => {
     const suites = [
       "tensor/backends/cpu/conv.test.js",
       "tensor/ops/linalg.test.js",
       "tensor/ops/conv.test.js",
+      "tensor/fixtures.test.js",
+      "tensor/ops/normalization.test.js",
+      "tensor/ops/reduce.test.js",
     ];
     const files = suites.map((s) => fileURLToPath(new URL(`../../../${s}`, import.meta.url)));
     const run = spawnSync(process.execPath, ["--test", ...files], {
