@@ -290,3 +290,15 @@ serve(shell, "shell", handleShell).catch(closed);
 serve(control, "control", handleControl).catch(closed);
 serve(stdin, "stdin", handleStdin).catch(closed);
 serveHeartbeat().catch(closed);
+
+// A kernel whose launcher died without a shutdown_request (a killed
+// `lectern run`, grader worker or Jupyter server) would run on forever,
+// holding its ports and memory: exit once we are re-parented, as ipykernel's
+// ParentPollerUnix does. Polled here, not on the main thread, so an endless
+// cell cannot hide it (test/reliability/faults.test.ts).
+const launcher = process.ppid;
+setInterval(() => {
+  if (process.ppid === launcher) return;
+  log(`the process that started the kernel (pid ${launcher}) is gone: exiting`);
+  process.kill(process.pid, "SIGTERM");
+}, 1000).unref();
