@@ -5,7 +5,14 @@
  */
 import * as lt from "../index.js";
 import { nn, optim } from "../index.js";
-import { measure, type PeerRequest, type PeerResult, readStdin } from "./timing.js";
+import {
+  highWaterMB,
+  MEMORY_SUFFIX,
+  measure,
+  type PeerRequest,
+  type PeerResult,
+  readStdin,
+} from "./timing.js";
 
 const F = nn.functional;
 type Device = "cpu" | "webgpu";
@@ -145,14 +152,17 @@ async function main(): Promise<void> {
   lt.manualSeed(0);
   const out: PeerResult = { version: `lectern (${device})`, threads: req.threads, results: {} };
   for (const name of req.workloads) {
-    const setup = workloads[name];
+    const memory = name.endsWith(MEMORY_SUFFIX);
+    const setup = workloads[memory ? name.slice(0, -MEMORY_SUFFIX.length) : name];
     if (setup === undefined) {
       out.results[name] = { error: "no lectern version of this workload" };
       continue;
     }
     try {
       out.results[name] = {
-        times: await measure(setup(device), req.samples, req.minSampleMs, req.budgetMs, req.clock),
+        times: memory
+          ? [await highWaterMB(() => setup(device))]
+          : await measure(setup(device), req.samples, req.minSampleMs, req.budgetMs, req.clock),
       };
     } catch (err) {
       out.results[name] = {

@@ -9,7 +9,14 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import { measure, type PeerRequest, type PeerResult, readStdin } from "./timing.js";
+import {
+  highWaterMB,
+  MEMORY_SUFFIX,
+  measure,
+  type PeerRequest,
+  type PeerResult,
+  readStdin,
+} from "./timing.js";
 
 type Setup = () => () => void;
 
@@ -126,14 +133,17 @@ async function main(): Promise<void> {
     results: {},
   };
   for (const name of req.workloads) {
-    const setup = workloads[name];
+    const memory = name.endsWith(MEMORY_SUFFIX);
+    const setup = workloads[memory ? name.slice(0, -MEMORY_SUFFIX.length) : name];
     if (setup === undefined) {
       out.results[name] = { error: "no tfjs version of this workload" };
       continue;
     }
     try {
       out.results[name] = {
-        times: await measure(setup(), req.samples, req.minSampleMs, req.budgetMs, req.clock),
+        times: memory
+          ? [await highWaterMB(() => setup())]
+          : await measure(setup(), req.samples, req.minSampleMs, req.budgetMs, req.clock),
       };
     } catch (err) {
       out.results[name] = {

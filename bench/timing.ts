@@ -57,6 +57,20 @@ export async function measure(
   return times;
 }
 
+/** Workload `<name>-memory` measures `<name>` with {@link highWaterMB}. */
+export const MEMORY_SUFFIX = "-memory";
+
+/**
+ * How far 20 calls of a workload raise the process's peak resident memory
+ * above what it used before its set-up, in MB.
+ */
+export async function highWaterMB(setup: () => () => unknown, steps = 20): Promise<number> {
+  const before = process.memoryUsage().rss;
+  const fn = setup();
+  for (let i = 0; i < steps; i++) await fn();
+  return Math.max(0, process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20;
+}
+
 /** Reads all of standard input as text. */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

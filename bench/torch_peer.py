@@ -8,6 +8,7 @@ OMP_NUM_THREADS / OPENBLAS_NUM_THREADS / OMP_WAIT_POLICY=PASSIVE (Debian's
 torch uses OpenBLAS, which ignores torch.set_num_threads alone).
 """
 import json
+import resource
 import sys
 import time
 
@@ -157,12 +158,26 @@ def measure(fn, samples, min_sample_ms, budget_ms, clock="wall"):
     return times
 
 
+def high_water_mb(setup, steps=20):
+    """Peak RSS growth over `steps` calls, in MB (see timing.ts highWaterMB)."""
+    with open("/proc/self/statm") as f:
+        before = int(f.read().split()[1]) * resource.getpagesize()
+    fn = setup()
+    for _ in range(steps):
+        fn()
+    return max(0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before) / 2**20
+
+
 def main():
     req = json.load(sys.stdin)
     torch.set_num_threads(req["threads"])
     torch.manual_seed(0)
     out = {"version": torch.__version__, "threads": torch.get_num_threads(), "results": {}}
     for name in req["workloads"]:
+        memory = name.endswith("-memory")
+        if memory and name[: -len("-memory")] in WORKLOADS:
+            out["results"][name] = {"times": [high_water_mb(WORKLOADS[name[: -len("-memory")]])]}
+            continue
         if name not in WORKLOADS:
             out["results"][name] = {"error": "no PyTorch version of this workload"}
             continue

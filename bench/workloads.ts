@@ -18,7 +18,18 @@ const gemm = (n: number): WorkloadInfo => ({
 const conv = 2 * 32 * 64 * 64 * 9 * 56 * 56;
 const n16m = 16 * 1024 * 1024;
 
+/**
+ * Memory rows run first in each peer process, so the high-water mark is the
+ * training step's own (plus the runtime's baseline, which is subtracted).
+ */
+const memory = (step: string, what: string): WorkloadInfo => ({
+  name: `${step}-memory`,
+  description: `peak RSS growth over 20 ${what} steps, in MB (not ms)`,
+});
+
 export const WORKLOADS: WorkloadInfo[] = [
+  memory("mlp-step", "MLP"),
+  memory("lenet-step", "LeNet"),
   gemm(256),
   gemm(512),
   gemm(1024),
