@@ -55,7 +55,9 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
       }
     }
     // Packages that ship with lectern (e.g. lectern itself) resolve from the kernel.
-    if (fromCell) return next(specifier, context);
+    // The parent is named again: Node copies the first attempt's context into
+    // `context`, so reusing it would resolve from the notebook once more.
+    if (fromCell) return next(specifier, { ...context, parentURL: kernelModule });
     throw err;
   }
 }
