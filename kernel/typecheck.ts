@@ -88,6 +88,12 @@ export class CellTypechecker {
       lib: ["lib.es2023.d.ts"],
       types: ["node"],
       typeRoots,
+      // `lectern` and its exported subpaths resolve to this kernel's own
+      // package, wherever the notebook lives (as the runtime loader does).
+      paths: {
+        lectern: [lecternIndex.replace(/\.js$/, ".d.ts")],
+        "lectern/*": [join(dirname(lecternIndex), "*", "index.d.ts")],
+      },
       strict: true,
       // Notebook code is exploratory; untyped parameters are allowed (as in tslab).
       noImplicitAny: false,
