@@ -50,7 +50,7 @@ describe("interrupts and out-of-memory leave the kernel and its state usable", {
   });
 
   async function stateSurvives(): Promise<void> {
-    const r = await k.client.execute("counter += 1; kept.sum().itemSync() + \" \" + counter", {
+    const r = await k.client.execute('counter += 1; kept.sum().itemSync() + " " + counter', {
       timeoutMs: 30_000,
     });
     assert.equal(r.status, "ok", JSON.stringify(r.error));

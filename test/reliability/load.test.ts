@@ -133,7 +133,7 @@ describe("1,000 executes watched by 10 iopub clients", { timeout: 240000 }, () =
     );
     // RSS rises while V8 and the type checker size their heaps, then levels off.
     assert.ok(
-      rssAfter - rssHalf < 128 * MB,
+      rssAfter - rssHalf < 192 * MB,
       `kernel RSS still grew by ${((rssAfter - rssHalf) / MB).toFixed(0)} MB over the second 500 cells`,
     );
   });
