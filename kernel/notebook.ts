@@ -105,11 +105,16 @@ export async function runNotebook(nb: Notebook, options: RunOptions = {}): Promi
       cell.outputs = result.outputs;
       cell.execution_count = result.executionCount;
       if (result.status === "died" && !result.outputs.some((o) => o.output_type === "error")) {
+        // With --allow-errors the next cells run in a fresh kernel: say that
+        // what earlier cells defined is gone, or their errors look unrelated.
+        const evalue = options.allowErrors
+          ? "the kernel process exited while running this cell; it was restarted and the state of earlier cells is lost"
+          : "the kernel process exited while running this cell";
         cell.outputs.push({
           output_type: "error",
           ename: "KernelDied",
-          evalue: "the kernel process exited while running this cell",
-          traceback: ["KernelDied: the kernel process exited while running this cell"],
+          evalue,
+          traceback: [`KernelDied: ${evalue}`],
         });
       }
       if (
