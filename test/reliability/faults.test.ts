@@ -187,12 +187,18 @@ describe("a kernel that dies", { timeout: 240000 }, () => {
     };
     const report = await runNotebook(nb as never, { allowErrors: true, timeoutMs: 60_000 });
     const [, died, afterDeath] = report.notebook.cells as {
-      outputs: { output_type: string; ename?: string; data?: Record<string, unknown> }[];
+      outputs: {
+        output_type: string;
+        ename?: string;
+        evalue?: string;
+        text?: string;
+        data?: Record<string, unknown>;
+      }[];
     }[];
-    assert.ok(
-      died?.outputs.some((o) => o.output_type === "error" && o.ename === "KernelDied"),
-      JSON.stringify(died?.outputs),
-    );
+    assert.equal(streamText(died?.outputs ?? [], "stdout"), "going\n");
+    const death = died?.outputs.find((o) => o.output_type === "error");
+    assert.equal(death?.ename, "KernelDied", JSON.stringify(died?.outputs));
+    assert.match(death?.evalue ?? "", /restarted and the state of earlier cells is lost/);
     assert.equal(resultText(afterDeath?.outputs ?? []), "'undefined'");
     assert.equal(report.failedCell, 1);
   });
