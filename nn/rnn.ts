@@ -43,29 +43,31 @@ function cellStep(
   if (w.bHh) hp = hp.add(w.bHh);
   const size = h.shape[h.shape.length - 1]!;
   const last = xp.shape.length - 1;
-  const gate = (t: Tensor, k: number) => t.narrow(last, k * size, size);
+  // split, not a narrow per gate: its backward joins the gate gradients
+  // with one cat instead of adding a zero-padded full-width tensor per gate.
+  const gates = (t: Tensor) => t.split(size, last);
   switch (mode) {
     case "RNN_TANH":
       return [xp.add(hp).tanh(), null];
     case "RNN_RELU":
       return [xp.add(hp).relu(), null];
     case "LSTM": {
-      const gates = xp.add(hp);
-      const i = gate(gates, 0).sigmoid();
-      const f = gate(gates, 1).sigmoid();
-      const g = gate(gates, 2).tanh();
-      const o = gate(gates, 3).sigmoid();
+      const [gi, gf, gg, go] = gates(xp.add(hp));
+      const i = gi.sigmoid();
+      const f = gf.sigmoid();
+      const g = gg.tanh();
+      const o = go.sigmoid();
       const cNext = f.mul(c!).add(i.mul(g));
       return [o.mul(cNext.tanh()), cNext];
     }
     case "GRU": {
       // PyTorch's GRU applies the reset gate after the recurrent product:
       // n = tanh(x_n + r ⊙ (W_hn h + b_hn)).
-      const r = gate(xp, 0).add(gate(hp, 0)).sigmoid();
-      const z = gate(xp, 1).add(gate(hp, 1)).sigmoid();
-      const n = gate(xp, 2)
-        .add(r.mul(gate(hp, 2)))
-        .tanh();
+      const [xr, xz, xn] = gates(xp);
+      const [hr, hz, hn] = gates(hp);
+      const r = xr.add(hr).sigmoid();
+      const z = xz.add(hz).sigmoid();
+      const n = xn.add(r.mul(hn)).tanh();
       return [n.add(z.mul(h.sub(n))), null];
     }
   }
@@ -183,14 +185,16 @@ abstract class RNNBase extends Module {
       const outs: Tensor[] = [];
       for (let d = 0; d < dirs; d++) {
         const w = this.weights(layer, d);
-        const xp = project(layerInput, w.wIh, w.bIh);
+        // One unbind, not a select per step: its backward stacks the step
+        // gradients once instead of adding a full-size tensor per step.
+        const xs = project(layerInput, w.wIh, w.bIh).unbind(0);
         const k = layer * dirs + d;
         let h = h0.select(0, k);
         let c = c0 ? c0.select(0, k) : null;
         const stepOuts: Tensor[] = new Array(steps);
         for (let s = 0; s < steps; s++) {
           const t = d === 0 ? s : steps - 1 - s;
-          const [hNew, cNew] = cellStep(this.mode, xp.select(0, t), h, c, w);
+          const [hNew, cNew] = cellStep(this.mode, xs[t], h, c, w);
           if (mask) {
             // Past a sequence's end its state stays put and its output is 0,
             // which is what PyTorch's packed computation gives.

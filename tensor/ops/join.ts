@@ -1,9 +1,11 @@
+import { isGradEnabled, noGrad } from "../autograd/mode.js";
 import { record } from "../autograd/node.js";
 import { runKernel } from "../dispatch.js";
 import { promoteTypes } from "../dtype.js";
 import { ShapeError, ValueError } from "../errors.js";
 import { fmtShape, normalizeDim } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { zeros } from "./creation.js";
 
 /**
  * Joins tensors along an existing dim (`torch.cat`); all other dims must
@@ -97,11 +99,11 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
     }
   }
   let start = 0;
-  return sizes.map((s) => {
-    const piece = x.narrow(d, start, s);
+  const starts = sizes.map((s) => {
     start += s;
-    return piece;
+    return start - s;
   });
+  return piecesOf(x, op, d, sizes, (i) => x.narrow(d, starts[i], sizes[i]), true);
 }
 
 /**
@@ -126,5 +128,46 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  */
 export function unbind(x: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim, "unbind");
-  return Array.from({ length: x.shape[d] }, (_, i) => x.select(d, i));
+  const sizes = new Array<number>(x.shape[d]).fill(1);
+  return piecesOf(x, "unbind", d, sizes, (i) => x.select(d, i), false);
+}
+
+/**
+ * Views of `x` along dim `d` (made by `view(i)`, of `sizes[i]` slices each)
+ * whose backward joins the pieces' gradients into x's with ONE cat (or
+ * stack when `keepDim` is false), zeros only for pieces that got none.
+ * Recording every piece as its own slice of x would instead embed each
+ * gradient into a zero tensor of x's full size and add them all: quadratic
+ * in the number of pieces (an RNN unbinding its time steps).
+ *
+ * The pieces are recorded as outputs of a scalar "gather" tensor that is
+ * recorded from x: the topological order of the backward runs every
+ * piece's backward (which keeps its gradient and passes a zero to the
+ * gather) before the gather's backward, which joins what was kept. The
+ * join is written with public ops, so double backward works.
+ */
+function piecesOf(
+  x: Tensor,
+  op: string,
+  d: number,
+  sizes: readonly number[],
+  view: (i: number) => Tensor,
+  keepDim: boolean,
+): Tensor[] {
+  const pieces = noGrad(() => sizes.map((_, i) => view(i)));
+  if (!isGradEnabled() || !x.requiresGrad) return pieces;
+  const opts = { dtype: x.dtype, device: x.device };
+  const kept: (Tensor | null)[] = new Array(pieces.length).fill(null);
+  const zero = zeros([], opts);
+  const gather = record(zeros([], opts), `${op}Gather`, [x], () => {
+    const grads = kept.map((g, i) => g ?? zeros(pieces[i].shape, opts));
+    kept.fill(null);
+    return [keepDim ? cat(grads, d) : stack(grads, d)];
+  });
+  return pieces.map((piece, i) =>
+    record(piece, op, [gather], (g) => {
+      kept[i] = g;
+      return [zero];
+    }),
+  );
 }
