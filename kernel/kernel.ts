@@ -808,9 +808,13 @@ class Kernel {
   }
 
   private flushStreams(): void {
-    this.lastFlush = performance.now();
     clearTimeout(this.streamTimer);
     this.streamTimer = undefined;
+    // Only a flush that sent text starts the batching window: the first
+    // print after a quiet spell goes out at once, so it is neither held back
+    // by a long synchronous loop nor lost if the process dies next
+    // (test/reliability/faults.test.ts "a kernel that dies").
+    if (this.streams.length > 0) this.lastFlush = performance.now();
     const pending = this.streams;
     this.streams = [];
     for (const s of pending) {
