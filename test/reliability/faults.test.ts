@@ -167,6 +167,29 @@ describe("a kernel that dies", { timeout: 240000 }, () => {
     }
   });
 
+  it("exhausting the V8 heap ends the process; the client reports it and a restart serves again", async () => {
+    // Not one huge allocation (that is a catchable RangeError, above) but
+    // millions of small objects: V8 aborts the process, nothing in-process
+    // can catch it (docs/SECURITY.md says so).
+    const k = await startTestKernel({
+      nodeOptions: ["--max-old-space-size=160"],
+      env: { ...process.env, LECTERN_TYPECHECK: "off" },
+    });
+    try {
+      const r = await k.client.execute(
+        'console.log("filling"); const hoard = []; while (true) hoard.push({ a: Math.random(), b: [1, 2, 3] });',
+        { timeoutMs: 120_000 },
+      );
+      assert.equal(r.status, "died");
+      assert.equal(streamText(r.outputs, "stdout"), "filling\n");
+      assert.match(k.stderr(), /heap out of memory|Allocation failed/i);
+      await k.client.restart();
+      assert.equal(resultText((await k.client.execute("'back'")).outputs), "'back'");
+    } finally {
+      await k.client.shutdown();
+    }
+  });
+
   it("lectern's notebook runner marks the cell, restarts, and the next cells see the state was lost", async () => {
     const nb = {
       nbformat: 4,
@@ -174,7 +197,9 @@ describe("a kernel that dies", { timeout: 240000 }, () => {
       metadata: {},
       cells: [
         "(globalThis as unknown as { saved: number }).saved = 7;",
-        'console.log("going"); process.kill(process.pid, "SIGKILL");',
+        // A print sent a microsecond before SIGKILL may still be in the
+        // wire thread; one that had 200 ms to leave must reach the notebook.
+        'console.log("going"); await new Promise((r) => setTimeout(r, 200)); process.kill(process.pid, "SIGKILL");',
         "String((globalThis as unknown as { saved?: number }).saved)",
       ].map((source, i) => ({
         cell_type: "code",
