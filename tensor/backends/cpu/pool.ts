@@ -81,26 +81,126 @@ export function maxPoolIndices(
   inSize: Size3,
   win: Windows3,
 ): Int32Array {
-  const [, H, W] = inSize;
-  const [wd, wh, ww] = win;
-  const inPlane = inSize[0] * H * W;
   const indices = new Int32Array(planes * outVolume(win));
+  if (isUnitDepth(win[0]) && isPairs(win[1]) && isPairs(win[2])) {
+    maxPool2x2(x, indices, planes, inSize, win);
+  } else maxPoolGeneral(x, indices, planes, inSize, win);
+  return indices;
+}
+
+/** Every window reads one position along this dim (2-d and 1-d pools' depth). */
+function isUnitDepth(a: AxisWindows): boolean {
+  return a.count.every((c) => c === 1);
+}
+
+/** Windows `[2o, 2o + 1]`: kernel 2, stride 2, no padding or dilation, none clipped. */
+function isPairs(a: AxisWindows): boolean {
+  if (a.step !== 1) return false;
+  for (let o = 0; o < a.first.length; o++)
+    if (a.first[o] !== 2 * o || a.count[o] !== 2) return false;
+  return true;
+}
+
+/**
+ * The common 2×2, stride-2 max pool: four reads per output, compared in the
+ * window's row-major order with the general loop's rule (a NaN always
+ * takes over, otherwise only a strictly greater value).
+ */
+function maxPool2x2(
+  x: Float32Array,
+  indices: Int32Array,
+  planes: number,
+  inSize: Size3,
+  win: Windows3,
+): void {
+  const [, H, W] = inSize;
+  const wd = win[0];
+  const inPlane = inSize[0] * H * W;
+  const outH = win[1].first.length;
+  const outW = win[2].first.length;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * inPlane;
     for (let od = 0; od < wd.first.length; od++) {
-      for (let oh = 0; oh < wh.first.length; oh++) {
-        for (let ow = 0; ow < ww.first.length; ow++, o++) {
+      const plane = wd.first[od] * H * W;
+      for (let oh = 0; oh < outH; oh++) {
+        const row0 = plane + 2 * oh * W;
+        const row1 = row0 + W;
+        for (let ow = 0; ow < outW; ow++, o++) {
+          const i0 = row0 + 2 * ow;
+          const i1 = i0 + W;
+          const a = x[base + i0];
+          const b = x[base + i0 + 1];
+          const c = x[base + i1];
+          const d = x[base + i1 + 1];
+          if (Number.isNaN(a + b + c + d)) {
+            // A NaN (or +inf with -inf): the sequential scan, rarely taken.
+            let best = a;
+            let arg = i0;
+            if (b > best || Number.isNaN(b)) {
+              best = b;
+              arg = i0 + 1;
+            }
+            if (c > best || Number.isNaN(c)) {
+              best = c;
+              arg = i1;
+            }
+            if (d > best || Number.isNaN(d)) arg = i1 + 1;
+            indices[o] = arg;
+          } else {
+            // A tournament with ties to the earlier element (so the first
+            // maximum wins), in arithmetic rather than branches, which random
+            // data would mispredict.
+            const right0 = Number(b > a);
+            const right1 = Number(d > c);
+            const down = Number(Math.max(c, d) > Math.max(a, b));
+            const topArg = i0 + right0;
+            indices[o] = topArg + down * (i1 + right1 - topArg);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Any windows: each output scans its window in row-major order. */
+function maxPoolGeneral(
+  x: Float32Array,
+  indices: Int32Array,
+  planes: number,
+  inSize: Size3,
+  win: Windows3,
+): void {
+  const [, H, W] = inSize;
+  const [wd, wh, ww] = win;
+  const inPlane = inSize[0] * H * W;
+  const nd = wd.first.length;
+  const nh = wh.first.length;
+  const nw = ww.first.length;
+  const sd = wd.step * H * W;
+  const sh = wh.step * W;
+  const sw = ww.step;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = p * inPlane;
+    for (let od = 0; od < nd; od++) {
+      const d0 = wd.first[od] * H * W;
+      const cd = wd.count[od];
+      for (let oh = 0; oh < nh; oh++) {
+        const h0 = d0 + wh.first[oh] * W;
+        const ch = wh.count[oh];
+        for (let ow = 0; ow < nw; ow++, o++) {
+          const start = h0 + ww.first[ow];
+          const cw = ww.count[ow];
           let best = Number.NEGATIVE_INFINITY;
-          let arg = (wd.first[od] * H + wh.first[oh]) * W + ww.first[ow];
-          for (let i = 0, d = wd.first[od]; i < wd.count[od]; i++, d += wd.step) {
-            for (let j = 0, h = wh.first[oh]; j < wh.count[oh]; j++, h += wh.step) {
-              const row = (d * H + h) * W;
-              for (let k = 0, w = ww.first[ow]; k < ww.count[ow]; k++, w += ww.step) {
-                const v = x[base + row + w];
+          let arg = start;
+          for (let i = 0, dd = start; i < cd; i++, dd += sd) {
+            for (let j = 0, hh = dd; j < ch; j++, hh += sh) {
+              for (let k = 0, pos = hh; k < cw; k++, pos += sw) {
+                const v = x[base + pos];
                 if (v > best || Number.isNaN(v)) {
                   best = v;
-                  arg = row + w;
+                  arg = pos;
                 }
               }
             }
@@ -110,7 +210,6 @@ export function maxPoolIndices(
       }
     }
   }
-  return indices;
 }
 
 /**

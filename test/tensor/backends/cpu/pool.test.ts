@@ -162,4 +162,54 @@ describe("pool windows agree with a brute-force scan (any geometry)", () => {
       { numRuns: 300 },
     );
   });
+  it("takes the same maxima on the 2x2 fast path and the general path as a plain scan", () => {
+    // Plain row-major scan of each window: a NaN always takes over (the
+    // last NaN wins), otherwise only a strictly greater value.
+    const scan = (x: Float32Array, H: number, W: number, k: number, s: number, out: number[]) => {
+      const planes = x.length / (H * W);
+      const [oh, ow] = out;
+      const res: number[] = [];
+      for (let p = 0; p < planes; p++) {
+        for (let i = 0; i < oh; i++) {
+          for (let j = 0; j < ow; j++) {
+            let best = Number.NEGATIVE_INFINITY;
+            let arg = i * s * W + j * s;
+            for (let a = i * s; a < Math.min(i * s + k, H); a++) {
+              for (let b = j * s; b < Math.min(j * s + k, W); b++) {
+                const v = x[p * H * W + a * W + b];
+                if (v > best || Number.isNaN(v)) {
+                  best = v;
+                  arg = a * W + b;
+                }
+              }
+            }
+            res.push(arg);
+          }
+        }
+      }
+      return res;
+    };
+    const value = fc.constantFrom(Number.NEGATIVE_INFINITY, -1, 0, 2, Number.NaN, 0.5);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 7 }),
+        fc.integer({ min: 3, max: 7 }),
+        fc.constantFrom(
+          { k: 2 },
+          { k: 2, ceilMode: true },
+          { k: 3, stride: 2 },
+          { k: 2, stride: 1 },
+        ),
+        fc.array(value, { minLength: 2 * 7 * 7, maxLength: 2 * 7 * 7 }),
+        (H, W, { k, ...opts }, values) => {
+          const g = poolGeometry("maxPool2d", 2, [2, H, W], k, opts);
+          const x = Float32Array.from(values.slice(0, 2 * H * W));
+          const got = [...maxPoolIndices(x, g.planes, g.inSize, g.windows)];
+          const s = opts.stride ?? k;
+          assert.deepEqual(got, scan(x, H, W, k, s, g.outShape.slice(-2)));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
