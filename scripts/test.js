@@ -2,9 +2,9 @@
 // Runs every compiled test (dist/test/**/*.test.js) with node's built-in test
 // runner and prints its normal summary. Arguments narrow the run to test
 // files whose path contains one of them, e.g. `npm test -- tensor/ kernel/`.
-// Each file gets a time limit (LECTERN_TEST_TIMEOUT_S, default 1800 s: the notebook suite runs
-// all thirty lectures in one file): a file
-// that hangs is cancelled and reported as failed, and the run goes on.
+// Each file gets a time limit (LECTERN_TEST_TIMEOUT_S, default 1800 s, since
+// the notebook suite runs all thirty lectures in one file): a file that hangs
+// is cancelled and reported as failed, and the run goes on.
 import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { run } from "node:test";
