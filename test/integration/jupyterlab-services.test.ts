@@ -146,8 +146,14 @@ describe("@jupyterlab/services against a Jupyter server", () => {
       await fresh.done;
       assert.equal(freshValue, "'undefined'");
     } finally {
-      await kernel.shutdown();
-      manager.dispose();
+      // Dispose even when shutdown fails: a live connection keeps reconnecting
+      // and would hold the test process open.
+      try {
+        await kernel.shutdown();
+      } finally {
+        kernel.dispose();
+        manager.dispose();
+      }
     }
   });
 
@@ -168,9 +174,13 @@ describe("@jupyterlab/services against a Jupyter server", () => {
       const complete = await k.requestComplete({ code: "Math.ab", cursor_pos: 7 });
       assert.deepEqual((complete.content as { matches: string[] }).matches, ["abs"]);
     } finally {
-      await session.shutdown();
-      sessions.dispose();
-      kernels.dispose();
+      try {
+        await session.shutdown();
+      } finally {
+        session.dispose();
+        sessions.dispose();
+        kernels.dispose();
+      }
     }
   });
 });
