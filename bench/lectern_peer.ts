@@ -150,7 +150,15 @@ async function main(): Promise<void> {
   const device = (process.argv[2] ?? "cpu") as Device;
   const req = JSON.parse(await readStdin()) as PeerRequest;
   lt.manualSeed(0);
-  const out: PeerResult = { version: `lectern (${device})`, threads: req.threads, results: {} };
+  let version = `lectern (${device})`;
+  if (device === "webgpu") {
+    // GPU rows are labelled with the adapter: on a software adapter
+    // (lavapipe) they are correctness-only numbers.
+    const gpu = (await lt.devices()).find((d) => d.device === "webgpu");
+    if (gpu && gpu.device === "webgpu")
+      version += ` on ${gpu.name}${gpu.software ? " (software adapter: correctness only)" : ""}`;
+  }
+  const out: PeerResult = { version, threads: req.threads, results: {} };
   for (const name of req.workloads) {
     const memory = name.endsWith(MEMORY_SUFFIX);
     const setup = workloads[memory ? name.slice(0, -MEMORY_SUFFIX.length) : name];
