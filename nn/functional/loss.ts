@@ -4,7 +4,8 @@
  * `reduction`: "mean" (default), "sum" or "none".
  */
 import { ShapeError, ValueError } from "../../tensor/errors.js";
-import { randnLike, where } from "../../tensor/index.js";
+import { record } from "../../tensor/autograd/node.js";
+import { noGrad, randnLike, where } from "../../tensor/index.js";
 import type { Tensor } from "../../tensor/tensor.js";
 
 /** How a loss combines per-element values. */
@@ -218,9 +219,17 @@ export function binaryCrossEntropy(
   options: ReductionOptions & { weight?: Tensor } = {},
 ): Tensor {
   sameShape("binaryCrossEntropy", input, target);
-  const logP = input.log().clamp({ min: -100 });
-  const log1mP = input.neg().add(1).log().clamp({ min: -100 });
-  let loss = target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+  // PyTorch clamps the logs at -100 for the value, and takes the gradient
+  // (p - y) / max(p(1 - p), 1e-12) directly: differentiating through the
+  // clamped logs would give 0 · ∞ = NaN where a prediction is exactly 0 or 1.
+  const value = noGrad(() => {
+    const logP = input.log().clamp({ min: -100 });
+    const log1mP = input.neg().add(1).log().clamp({ min: -100 });
+    return target.mul(logP).add(target.neg().add(1).mul(log1mP)).neg();
+  });
+  let loss = record(value, "binaryCrossEntropy", [input], (g) => [
+    g.mul(input.sub(target)).div(input.mul(input.neg().add(1)).clamp({ min: 1e-12 })),
+  ]);
   if (options.weight !== undefined) loss = loss.mul(options.weight);
   return reduce("binaryCrossEntropy", loss, options.reduction);
 }

@@ -145,3 +145,35 @@ describe("composite losses", () => {
     assert.ok(Math.abs(got - (0.7 * kl + 0.3 * ce)) < 1e-5, `${got}`);
   });
 });
+
+describe("binaryCrossEntropy at saturated predictions", () => {
+  it("has PyTorch's finite value and gradient where p is exactly 0 or 1", () => {
+    // torch: binary_cross_entropy([1, 0, 0.3, 0.9], [1, 0, 1, 0], reduction="sum")
+    // = 3.5065577, grad [0, 0, -3.3333333, 10.0] (logs clamped at -100,
+    // gradient (p - y) / max(p(1 - p), 1e-12)).
+    const p = lt.tensor([1, 0, 0.3, 0.9], { requiresGrad: true });
+    const loss = nn.functional.binaryCrossEntropy(p, lt.tensor([1, 0, 1, 0]), { reduction: "sum" });
+    loss.backward();
+    assert.ok(Math.abs(Number(loss.itemSync()) - 3.5065577) < 1e-5);
+    const g = Array.from(p.grad!.dataSync());
+    assert.ok(g.every(Number.isFinite), `finite gradient, got ${g}`);
+    const want = [0, 0, -10 / 3, 10];
+    for (const [i, v] of g.entries())
+      assert.ok(Math.abs(v - want[i]!) < 1e-4, `grad[${i}] = ${v}, want ${want[i]}`);
+    // A mismatched saturated prediction stays finite too (value 100, large gradient).
+    const q = lt.tensor([1], { requiresGrad: true });
+    const wrong = nn.functional.binaryCrossEntropy(q, lt.tensor([0]));
+    wrong.backward();
+    assert.equal(wrong.itemSync(), 100);
+    assert.ok(Number.isFinite(Number(q.grad!.itemSync())));
+  });
+
+  it("passes gradcheck away from saturation", () => {
+    const p = lt.tensor([0.2, 0.7, 0.5], { requiresGrad: true });
+    const y = lt.tensor([1, 0, 1]);
+    assert.equal(
+      lt.autograd.gradcheck((x: lt.Tensor) => nn.functional.binaryCrossEntropy(x, y), [p]),
+      true,
+    );
+  });
+});
