@@ -31,6 +31,14 @@ function fmt(value: unknown): string {
   return Array.isArray(value) ? `(${value.join(", ")})` : String(value);
 }
 
+/** PyTorch's repr of a sliding window: `kernel_size=2, stride=2, padding=0`. */
+function windowRepr(
+  kernelSize: IntOrTuple,
+  o: { stride?: IntOrTuple | null; padding?: IntOrTuple },
+): string {
+  return `kernel_size=${fmt(kernelSize)}, stride=${fmt(o.stride ?? kernelSize)}, padding=${fmt(o.padding ?? 0)}`;
+}
+
 const maxPools = { 1: maxPool1d, 2: maxPool2d, 3: maxPool3d } as const;
 const avgPools = { 1: avgPool1d, 2: avgPool2d, 3: avgPool3d } as const;
 
@@ -60,7 +68,7 @@ abstract class MaxPoolNd extends Module<[Tensor], any> {
   override extraRepr(): string {
     const o = this.options;
     return (
-      `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}, ` +
+      `${windowRepr(this.kernelSize, o)}, ` +
       `dilation=${fmt(o.dilation ?? 1)}, ceil_mode=${o.ceilMode ? "True" : "False"}`
     );
   }
@@ -112,8 +120,7 @@ abstract class MaxUnpoolNd extends Module<[Tensor, Tensor, number[]?], Tensor> {
   }
 
   override extraRepr(): string {
-    const o = this.options;
-    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}`;
+    return windowRepr(this.kernelSize, this.options);
   }
 }
 
@@ -169,8 +176,7 @@ abstract class AvgPoolNd extends Module<[Tensor], Tensor> {
   }
 
   override extraRepr(): string {
-    const o = this.options;
-    return `kernel_size=${fmt(this.kernelSize)}, stride=${fmt(o.stride ?? this.kernelSize)}, padding=${fmt(o.padding ?? 0)}`;
+    return windowRepr(this.kernelSize, this.options);
   }
 }
 
